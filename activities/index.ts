@@ -1,0 +1,21 @@
+import type { Orm } from '../db/orm';
+import { Mailer } from './mailer';
+import { recordTransition } from './record-transition';
+import { sendEscalation } from './send-escalation';
+import type { HazardActivities } from './types';
+
+export interface ActivityDeps {
+  orm: Orm;
+  mailer: Mailer;
+  mailFrom: string;
+  publicBaseUrl: string;
+}
+
+/** Builds the activities from their dependencies; each call works in its own EntityManager. */
+export function createActivities(deps: ActivityDeps): HazardActivities {
+  const em = () => deps.orm.em.fork();
+  return {
+    recordTransition: (record) => recordTransition(em(), record),
+    sendEscalation: (request) => sendEscalation(em(), deps, request),
+  };
+}

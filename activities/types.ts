@@ -1,0 +1,37 @@
+import type { OpenHazardInput } from '../contracts/hazard';
+import type { Actor, HazardCase, HazardEventDraft, Step } from '../domain/hazard';
+import type { RecipientKind } from '../domain/policy';
+
+/** One accepted transition of a case: its events and the state it leads to. */
+export interface TransitionRecord {
+  caseNo: string;
+  /** The workflow's transition counter; the record keeps only the newest state. */
+  seq: number;
+  occurredAt: number;
+  actor: Actor | null;
+  events: HazardEventDraft[];
+  state: HazardCase;
+  /** Present on the first transition, which creates the case on the record. */
+  opening?: Omit<OpenHazardInput, 'policy' | 'openedBy'>;
+}
+
+export interface EscalationRequest {
+  caseNo: string;
+  step: Step;
+  stepKey: string;
+  rung: number;
+  dueAt: number;
+  notify: RecipientKind[];
+}
+
+export interface EscalationOutcome {
+  recipients: string[];
+  sent: number;
+  alreadySent: number;
+}
+
+/** What workflows may call; implemented by activities/index.ts. */
+export interface HazardActivities {
+  recordTransition(record: TransitionRecord): Promise<void>;
+  sendEscalation(request: EscalationRequest): Promise<EscalationOutcome>;
+}

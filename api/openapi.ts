@@ -1,0 +1,173 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31, RouteConfig } from '@asteasolutions/zod-to-openapi';
+import {
+  caseNoParam,
+  confirmInput,
+  departmentInput,
+  enterpriseInput,
+  evidenceKinds,
+  evidenceView,
+  extensionDecisionInput,
+  extensionRequestInput,
+  hazardDetail,
+  hazardListQuery,
+  hazardPage,
+  hazardView,
+  openHazardInput,
+  problemSchema,
+  rectificationReportInput,
+  reinspectionInput,
+  z,
+} from './schemas';
+
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: problemSchema } },
+});
+const json = (schema: z.ZodType, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const commonErrors = {
+  400: problem('Malformed input'),
+  401: problem('No valid bearer token'),
+  403: problem('Not allowed for this role or identity'),
+};
+
+const commands: [string, z.ZodType, string][] = [
+  ['confirmation', confirmInput, 'The enterprise confirms the case by signature'],
+  ['extension-requests', extensionRequestInput, 'The enterprise requests an extension'],
+  ['extension-decision', extensionDecisionInput, 'The department approves or refuses it'],
+  ['rectification-report', rectificationReportInput, 'The enterprise reports rectification'],
+  ['reinspection', reinspectionInput, 'The inspector passes or fails the rectification'],
+];
+
+/** The OpenAPI 3.1 document, generated from the schemas that validate requests. */
+export function buildOpenApiDocument(): object {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
+  const route = (config: RouteConfig) => registry.registerPath({ security: [{ bearer: [] }], ...config });
+  const body = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
+
+  route({
+    method: 'post',
+    path: '/api/v1/departments',
+    summary: 'Register a department or county body',
+    tags: ['reference'],
+    request: { body: body(departmentInput) },
+    responses: { 201: json(departmentInput, 'Created'), 409: problem('Exists'), ...commonErrors },
+  });
+  route({
+    method: 'get',
+    path: '/api/v1/departments',
+    summary: 'List departments and county bodies',
+    tags: ['reference'],
+    responses: { 200: json(z.object({ items: z.array(departmentInput) }), 'Departments') },
+  });
+  route({
+    method: 'post',
+    path: '/api/v1/enterprises',
+    summary: 'Register an enterprise',
+    tags: ['reference'],
+    request: { body: body(enterpriseInput) },
+    responses: { 201: json(enterpriseInput, 'Created'), 409: problem('Exists'), ...commonErrors },
+  });
+  route({
+    method: 'get',
+    path: '/api/v1/enterprises',
+    summary: 'List enterprises',
+    tags: ['reference'],
+    request: { query: z.object({ departmentId: z.string().optional(), township: z.string().optional() }) },
+    responses: { 200: json(z.object({ items: z.array(enterpriseInput) }), 'Enterprises') },
+  });
+  route({
+    method: 'post',
+    path: '/api/v1/hazards',
+    summary: 'Open a general hazard case (inspector)',
+    tags: ['hazards'],
+    request: {
+      body: body(openHazardInput),
+      headers: z.object({ 'Idempotency-Key': z.string().optional() }),
+    },
+    responses: { 201: json(hazardView, 'Opened'), 422: problem('Unknown enterprise'), ...commonErrors },
+  });
+  route({
+    method: 'get',
+    path: '/api/v1/hazards',
+    summary: 'List hazard cases, newest first, with cursor pagination',
+    tags: ['hazards'],
+    request: { query: hazardListQuery },
+    responses: { 200: json(hazardPage, 'A page of cases'), ...commonErrors },
+  });
+  route({
+    method: 'get',
+    path: '/api/v1/hazards/{caseNo}',
+    summary: 'A case with its timeline and evidence',
+    tags: ['hazards'],
+    request: { params: caseNoParam },
+    responses: { 200: json(hazardDetail, 'The case'), 404: problem('No such case'), ...commonErrors },
+  });
+  for (const [path, schema, summary] of commands) {
+    route({
+      method: 'post',
+      path: `/api/v1/hazards/{caseNo}/${path}`,
+      summary,
+      tags: ['hazard commands'],
+      request: {
+        params: caseNoParam,
+        body: body(schema),
+        headers: z.object({ 'Idempotency-Key': z.string().optional() }),
+      },
+      responses: {
+        200: json(hazardView, 'The case after the command'),
+        404: problem('No such case'),
+        409: problem('Not possible in the case’s current state'),
+        422: problem('Refused by a rule'),
+        ...commonErrors,
+      },
+    });
+  }
+  route({
+    method: 'post',
+    path: '/api/v1/hazards/{caseNo}/evidence',
+    summary: 'Upload an evidence file (JPEG, PNG, WebP or PDF)',
+    tags: ['evidence'],
+    request: {
+      params: caseNoParam,
+      body: {
+        content: {
+          'multipart/form-data': {
+            schema: z.object({ kind: z.enum(evidenceKinds), file: z.string().openapi({ format: 'binary' }) }),
+          },
+        },
+      },
+    },
+    responses: {
+      201: json(evidenceView, 'Stored'),
+      200: json(evidenceView, 'The same file was already on the case'),
+      413: problem('Too large'),
+      415: problem('Not an accepted file type'),
+      ...commonErrors,
+    },
+  });
+  route({
+    method: 'get',
+    path: '/api/v1/hazards/{caseNo}/evidence/{id}',
+    summary: 'Download an evidence file',
+    tags: ['evidence'],
+    request: { params: caseNoParam.extend({ id: z.uuid() }) },
+    responses: { 200: { description: 'The file' }, 404: problem('No such file'), ...commonErrors },
+  });
+
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: '安全生产监督检查 案件系统 API',
+      version: '1.0.0',
+      description: 'Hazard cases (隐患) as durable processes, with escalation by email.',
+    },
+  });
+}

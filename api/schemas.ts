@@ -1,0 +1,193 @@
+import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { isValidCreditCode } from '../domain/credit-code';
+import { isDuration } from '../domain/duration';
+import { hazardSources, hazardStatuses } from '../domain/hazard';
+
+extendZodWithOpenApi(z);
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const email = z.email().max(200);
+const instant = z.iso.datetime({ offset: true }).openapi({ example: '2026-12-03T09:30:00+08:00' });
+
+export const departmentKinds = ['supervising', 'committee_office', 'committee', 'inspection_office'] as const;
+
+export const departmentInput = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'lower-case letters, digits and dashes, 2 to 40')
+      .openapi({ example: 'yjj' }),
+    name: text(100).openapi({ example: '县应急管理局' }),
+    kind: z.enum(departmentKinds),
+    escalationEmail: email.openapi({ example: 'duban@yjj.example.cn' }),
+  })
+  .strict()
+  .openapi('DepartmentInput');
+
+const person = z.object({ name: text(50), email }).strict();
+
+export const enterpriseInput = z
+  .object({
+    name: text(200).openapi({ example: '某某化工有限公司' }),
+    creditCode: z
+      .string()
+      .refine(isValidCreditCode, 'is not a valid unified social credit code (18 characters)')
+      .openapi({ example: '91330100MA27XL0Q8K' }),
+    industry: text(50).openapi({ example: '危险化学品' }),
+    township: text(50).openapi({ example: '城关镇' }),
+    departmentId: z.string().min(1),
+    responsible: person,
+    safetyManager: person,
+  })
+  .strict()
+  .openapi('EnterpriseInput');
+
+export const openHazardInput = z
+  .object({
+    enterpriseId: z.string().min(1),
+    level: z.literal('general').openapi({ description: 'Major hazards are not handled yet.' }),
+    source: z.enum(hazardSources),
+    title: text(200).openapi({ example: '储罐区可燃气体报警器失效' }),
+    description: text(4000),
+    location: text(200).openapi({ example: '二号储罐区' }),
+    foundAt: instant,
+  })
+  .strict()
+  .openapi('OpenHazardInput');
+
+export const confirmInput = z
+  .object({
+    signatory: text(50).openapi({ example: '张伟' }),
+    signature: text(200_000).openapi({ description: 'The signature: a typed name or an image data URL.' }),
+  })
+  .strict()
+  .openapi('ConfirmInput');
+
+export const extensionRequestInput = z
+  .object({ reason: text(2000), requestedDeadline: instant })
+  .strict()
+  .openapi('ExtensionRequestInput');
+
+export const extensionDecisionInput = z
+  .object({ approved: z.boolean(), comment: text(2000) })
+  .strict()
+  .openapi('ExtensionDecisionInput');
+
+export const rectificationReportInput = z
+  .object({ summary: text(4000), evidenceIds: z.array(z.uuid()).min(1).max(50) })
+  .strict()
+  .openapi('RectificationReportInput');
+
+export const reinspectionInput = z
+  .object({
+    passed: z.boolean(),
+    findings: text(4000),
+    rectificationLimit: z
+      .string()
+      .refine(isDuration, 'must be an ISO 8601 duration such as P3D')
+      .optional()
+      .openapi({ description: 'New limit after a failure; the policy default otherwise.' }),
+  })
+  .strict()
+  .openapi('ReinspectionInput');
+
+export const hazardListQuery = z
+  .object({
+    state: z.enum(hazardStatuses).optional(),
+    level: z.enum(['general', 'major']).optional(),
+    enterpriseId: z.string().min(1).optional(),
+    departmentId: z.string().min(1).optional(),
+    overdue: z.enum(['true', 'false']).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z.string().max(200).optional(),
+  })
+  .strict();
+
+export const evidenceKinds = ['photo_before', 'photo_after', 'test_report', 'other'] as const;
+export const evidenceUploadFields = z.object({ kind: z.enum(evidenceKinds) }).strict();
+
+export const caseNoParam = z.object({
+  caseNo: z.string().regex(/^YH-\d{4}-\d{6}$/, 'a case number looks like YH-2026-000001'),
+});
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    instance: z.string(),
+    requestId: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .openapi('Problem');
+
+const step = z.object({
+  kind: z.enum(['confirmation', 'rectification', 'reinspection']),
+  round: z.number().int(),
+  deadline: z.string(),
+});
+
+export const hazardView = z
+  .object({
+    caseNo: z.string(),
+    level: z.string(),
+    status: z.enum(hazardStatuses),
+    title: z.string(),
+    description: z.string(),
+    location: z.string(),
+    source: z.string(),
+    enterpriseId: z.string(),
+    departmentId: z.string(),
+    policyVersion: z.string(),
+    foundAt: z.string(),
+    registeredAt: z.string(),
+    lateRegistration: z.boolean(),
+    confirmedAt: z.string().nullable(),
+    closedAt: z.string().nullable(),
+    round: z.number().int(),
+    step: step.nullable(),
+    overdue: z.boolean(),
+    rung: z.number().int().nullable(),
+    extension: z
+      .object({ reason: z.string(), requestedDeadline: z.string(), requestedAt: z.string() })
+      .nullable()
+      .optional(),
+  })
+  .openapi('Hazard');
+
+export const eventView = z
+  .object({
+    id: z.string(),
+    type: z.string(),
+    occurredAt: z.string(),
+    actor: z.object({ id: z.string(), role: z.string(), name: z.string() }).nullable(),
+    stepKey: z.string().nullable(),
+    rung: z.number().int().nullable(),
+    data: z.record(z.string(), z.unknown()),
+  })
+  .openapi('CaseEvent');
+
+export const evidenceView = z
+  .object({
+    id: z.string(),
+    kind: z.enum(evidenceKinds),
+    sha256: z.string(),
+    mediaType: z.string(),
+    sizeBytes: z.number().int(),
+    originalName: z.string(),
+    uploadedBy: z.string(),
+    uploadedAt: z.string(),
+  })
+  .openapi('Evidence');
+
+export const hazardDetail = hazardView
+  .extend({ timeline: z.array(eventView), evidence: z.array(evidenceView) })
+  .openapi('HazardDetail');
+
+export const hazardPage = z
+  .object({ items: z.array(hazardView), nextCursor: z.string().nullable() })
+  .openapi('HazardPage');
+
+export { z };

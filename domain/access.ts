@@ -1,0 +1,40 @@
+import type { Actor } from './hazard';
+
+export interface CaseScope {
+  enterpriseId: string;
+  departmentId: string;
+}
+
+/** Who may read a case: its enterprise, its department's staff, and the county bodies. */
+export function canView(actor: Actor, scope: CaseScope): boolean {
+  switch (actor.role) {
+    case 'enterprise':
+      return actor.enterpriseId === scope.enterpriseId;
+    case 'inspector':
+    case 'department':
+      return actor.departmentId === scope.departmentId;
+    case 'committee_office':
+    case 'committee':
+    case 'admin':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** The widest set of cases an actor may list, or null when they may list none. */
+export function listScope(actor: Actor): Partial<CaseScope> | null {
+  switch (actor.role) {
+    case 'enterprise':
+      return { enterpriseId: actor.enterpriseId };
+    case 'inspector':
+    case 'department':
+      return { departmentId: actor.departmentId };
+    case 'committee_office':
+    case 'committee':
+    case 'admin':
+      return {};
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,88 @@
+import { formatCountyTime } from './county-time';
+import type { StepKind } from './hazard';
+
+export const stepNames: Record<StepKind, string> = {
+  confirmation: '企业确认隐患',
+  rectification: '隐患整改',
+  reinspection: '整改复查',
+};
+
+/** What each rung means, in the words of the county plan. */
+export const rungMeanings: Record<number, string> = {
+  0: '到期提醒',
+  1: '逾期督促：请监管部门督促整改',
+  2: '县安委办督查',
+  3: '县安委会督办函',
+  4: '通报批评，纳入年度安全生产考核',
+};
+
+export interface EscalationFacts {
+  caseNo: string;
+  title: string;
+  location: string;
+  enterpriseName: string;
+  responsibleName: string;
+  responsibleEmail: string;
+  departmentName: string;
+  step: StepKind;
+  round: number;
+  deadline: number;
+  rung: number;
+  now: number;
+  caseUrl: string;
+}
+
+function overdueFor(deadline: number, now: number): string {
+  const minutes = Math.max(0, Math.floor((now - deadline) / 60_000));
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  if (days > 0) return `${days}天${hours}小时`;
+  if (hours > 0) return `${hours}小时${minutes % 60}分钟`;
+  return `${minutes}分钟`;
+}
+
+/** Subject and body of one rung's email; complete on its own for a reader in a mailbox. */
+export function composeEscalation(facts: EscalationFacts): { subject: string; text: string } {
+  const step = stepNames[facts.step];
+  const deadline = formatCountyTime(facts.deadline);
+  const meaning = rungMeanings[facts.rung] ?? `第${facts.rung}级督办`;
+  const owner =
+    facts.step === 'reinspection'
+      ? `${facts.departmentName}（监管部门）`
+      : `${facts.enterpriseName}，主要负责人 ${facts.responsibleName} <${facts.responsibleEmail}>`;
+
+  if (facts.rung === 0) {
+    return {
+      subject: `【到期提醒】隐患 ${facts.caseNo}「${step}」将于 ${deadline} 到期`,
+      text: [
+        `隐患编号：${facts.caseNo}`,
+        `隐患内容：${facts.title}`,
+        `地点：${facts.location}`,
+        `待办事项：${step}（第${facts.round}轮）`,
+        `期限：${deadline}（北京时间）`,
+        `责任方：${owner}`,
+        '',
+        '请在期限前完成。逾期将依次报监管部门、县安委办、县安委会督办。',
+        `查看案件：${facts.caseUrl}`,
+      ].join('\n'),
+    };
+  }
+
+  return {
+    subject: `【督办·第${facts.rung}级】隐患 ${facts.caseNo}「${step}」逾期 — ${facts.enterpriseName}`,
+    text: [
+      `督办级别：第${facts.rung}级，${meaning}`,
+      `隐患编号：${facts.caseNo}`,
+      `隐患内容：${facts.title}`,
+      `地点：${facts.location}`,
+      `逾期事项：${step}（第${facts.round}轮）`,
+      `期限：${deadline}（北京时间），已逾期 ${overdueFor(facts.deadline, facts.now)}`,
+      `责任方：${owner}`,
+      `监管部门：${facts.departmentName}`,
+      '',
+      `查看案件：${facts.caseUrl}`,
+      '',
+      '本邮件由县安全生产监督检查系统自动发送，同一级督办只发送一次，并已记入案件档案。',
+    ].join('\n'),
+  };
+}

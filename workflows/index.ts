@@ -1,0 +1,1 @@
+export { hazardCase } from './hazard-case';
