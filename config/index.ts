@@ -1,8 +1,9 @@
 import path from 'node:path';
+import { HAZARD_TASK_QUEUE } from '../contracts/hazard';
 
 /** The process's configuration, read once from the environment at start. */
 export interface AppConfig {
-  temporal: { address: string; namespace: string };
+  temporal: { address: string; namespace: string; taskQueue: string };
   database: { url: string };
   smtp: { url: string; from: string };
   http: { port: number; publicBaseUrl: string };
@@ -85,6 +86,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     temporal: {
       address: hostPort(env, 'TEMPORAL_ADDRESS', 'localhost:7233'),
       namespace: optional(env, 'TEMPORAL_NAMESPACE', 'default'),
+      taskQueue: optional(env, 'TEMPORAL_TASK_QUEUE', HAZARD_TASK_QUEUE),
     },
     database: {
       url: url(env, 'DATABASE_URL', required(env, 'DATABASE_URL'), ['postgres:', 'postgresql:']),

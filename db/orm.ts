@@ -10,7 +10,7 @@ export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}
     clientUrl: databaseUrl,
     entities,
     extensions: [Migrator],
-    migrations: { migrationsList, transactional: true, allOrNothing: true },
+    migrations: { migrationsList, transactional: true, allOrNothing: true, silent: true },
     discovery: { warnWhenNoEntities: false },
     pool: { min: 0, max: 10 },
     debug: false,

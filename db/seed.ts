@@ -59,6 +59,8 @@ export async function seedDemoData(em: EntityManager): Promise<boolean> {
   await em.transactional(async (tx) => {
     const createdAt = new Date();
     for (const department of departments) tx.create(DepartmentSchema, { ...department, createdAt });
+    // enterprises refer to departments, which must be written first
+    await tx.flush();
     for (const e of enterprises) {
       tx.create(EnterpriseSchema, {
         id: e.creditCode,

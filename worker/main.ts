@@ -18,6 +18,7 @@ export async function runWorker(): Promise<void> {
     const worker = await createWorker({
       connection,
       namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
       workflowBundlePath: process.env.WORKFLOW_BUNDLE || undefined,
       deps: { orm, mailer, mailFrom: config.smtp.from, publicBaseUrl: config.http.publicBaseUrl },
     });

@@ -4,7 +4,6 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import { Router, Request, Response } from 'express';
 import {
   commandUpdates,
-  HAZARD_TASK_QUEUE,
   hazardWorkflowId,
   OpenHazardInput,
   openedUpdate,
@@ -152,7 +151,7 @@ export function hazardRoutes(deps: ApiDeps): Router {
     };
     const startWorkflowOperation = new WithStartWorkflowOperation('hazardCase', {
       workflowId: hazardWorkflowId(caseNo),
-      taskQueue: HAZARD_TASK_QUEUE,
+      taskQueue: deps.config.temporal.taskQueue,
       args: [workflowInput],
       workflowIdConflictPolicy: 'FAIL',
       typedSearchAttributes: [

@@ -1,0 +1,5 @@
+import { cleanUpTestServers } from './global-setup';
+
+export default async function globalTeardown(): Promise<void> {
+  await cleanUpTestServers();
+}
