@@ -34,7 +34,7 @@ export interface TestSystem {
 let bundlePath: Promise<string> | null = null;
 
 /** Bundles the workflows once per test file. */
-function workflowBundle(): Promise<string> {
+export function workflowBundle(): Promise<string> {
   bundlePath ??= (async () => {
     const { code } = await bundleWorkflowCode({
       workflowsPath: require.resolve('../../workflows'),
@@ -53,7 +53,14 @@ function workflowBundle(): Promise<string> {
  * run's Temporal dev server and PostgreSQL, sending mail to a real SMTP recorder. Each file
  * gets its own task queue, so workflows left open by another file never reach its worker.
  */
-export async function startSystem(options: { policy?: 'default' | 'test-seconds'; inProcessWorker?: boolean } = {}): Promise<TestSystem> {
+export async function startSystem(
+  options: {
+    policy?: 'default' | 'test-seconds';
+    inProcessWorker?: boolean;
+    /** Variables that replace the test defaults, such as EVIDENCE_MAX_BYTES. */
+    env?: Record<string, string>;
+  } = {},
+): Promise<TestSystem> {
   const mail = await startMailRecorder();
   const env: Record<string, string> = {
     TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS!,
@@ -68,6 +75,7 @@ export async function startSystem(options: { policy?: 'default' | 'test-seconds'
     EVIDENCE_DIR: await mkdtemp(path.join(os.tmpdir(), 'evidence-')),
     PUBLIC_BASE_URL: 'http://cases.test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    ...options.env,
   };
   const config = loadConfig(env);
   const logger = createLogger(config.log.level, 'test');
