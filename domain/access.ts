@@ -38,3 +38,22 @@ export function listScope(actor: Actor): Partial<CaseScope> | null {
       return null;
   }
 }
+
+/**
+ * How much of the enterprise register an actor may read: staff and county bodies all of it,
+ * an enterprise its own entry, anyone else nothing (it names people and their addresses).
+ */
+export function enterpriseScope(actor: Actor): { enterpriseId?: string } | null {
+  switch (actor.role) {
+    case 'enterprise':
+      return { enterpriseId: actor.enterpriseId };
+    case 'inspector':
+    case 'department':
+    case 'committee_office':
+    case 'committee':
+    case 'admin':
+      return {};
+    default:
+      return null;
+  }
+}

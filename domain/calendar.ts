@@ -78,3 +78,8 @@ export class DayCounter {
     return startOfCountyDay(moved) + (instant - startOfCountyDay(anchor));
   }
 }
+
+/** The day arithmetic of a policy. */
+export function dayCounter(policy: { dayCounting: DayCounting; calendar: HolidayCalendar }): DayCounter {
+  return new DayCounter(policy.dayCounting, policy.calendar);
+}

@@ -1,6 +1,7 @@
 import { countyDate } from './county-time';
 import { parseDuration } from './duration';
-import { dayCounter, Policy } from './policy';
+import { dayCounter } from './calendar';
+import type { Policy } from './policy';
 
 export const hazardLevels = ['general', 'major'] as const;
 export type HazardLevel = (typeof hazardLevels)[number];

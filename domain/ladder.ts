@@ -1,5 +1,6 @@
 import { parseDuration } from './duration';
-import { dayCounter, Policy, RecipientKind } from './policy';
+import { dayCounter } from './calendar';
+import type { Policy, RecipientKind } from './policy';
 
 export interface PlannedRung {
   rung: number;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DayCounter } from './calendar';
+import type { DayCounter } from './calendar';
 import { isDuration, parseDuration } from './duration';
 
 const duration = z
@@ -94,6 +94,5 @@ export function parsePolicy(document: unknown, source = 'document'): Policy {
   throw new PolicyError(source, problems);
 }
 
-export function dayCounter(policy: Policy): DayCounter {
-  return new DayCounter(policy.dayCounting, policy.calendar);
-}
+export { dayCounter } from './calendar';
+export type { DayCounter };
