@@ -64,9 +64,10 @@ function errorHandler(deps: ApiDeps) {
     }
     if (res.headersSent) return;
     if (problem.status === 503) res.setHeader('Retry-After', '5');
+    const requestId = String(res.getHeader('X-Request-Id') ?? '');
     res
       .status(problem.status)
       .type('application/problem+json')
-      .send(JSON.stringify(problemBody(problem, req.originalUrl, String(req.id))));
+      .send(JSON.stringify(problemBody(problem, req.originalUrl, requestId)));
   };
 }

@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppConfig, loadConfig } from '../config';
 import { createLogger, Logger } from '../config/logger';
 import { policyWarnings, readPolicyFile } from '../config/policy-file';
@@ -23,7 +22,7 @@ export async function startApi(config: AppConfig, logger: Logger): Promise<Runni
 
   const orm = await openOrm(config.database.url);
   await migrate(orm);
-  await recordPolicyVersion(orm.em.fork() as EntityManager, policy);
+  await recordPolicyVersion(orm.em.fork(), policy);
 
   const connection = await Connection.connect({ address: config.temporal.address });
   const temporal = new Client({ connection, namespace: config.temporal.namespace });

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { NativeConnection } from '@temporalio/worker';
 import pg from 'pg';
 import { createMailer } from '../activities/mailer';
@@ -53,7 +52,7 @@ async function main(): Promise<void> {
       log,
     });
     env.TEMPORAL_ADDRESS = temporal.address;
-    stops.unshift(temporal.stop);
+    stops.unshift(() => temporal.stop());
     lines.push(`Temporal UI    ${temporal.uiUrl ?? '(headless)'}   (dev server at ${temporal.address})`);
   } else {
     lines.push(`Temporal       ${env.TEMPORAL_ADDRESS} (configured)`);
@@ -61,13 +60,13 @@ async function main(): Promise<void> {
   if (!env.DATABASE_URL) {
     const postgres = await startEmbeddedPostgres({ dataDir: path.join(varDir, 'pg'), log });
     env.DATABASE_URL = await ensureDatabase(postgres.url, 'supervision');
-    stops.unshift(postgres.stop);
+    stops.unshift(() => postgres.stop());
     lines.push(`PostgreSQL     ${env.DATABASE_URL} (embedded, data in var/pg)`);
   }
   if (!env.SMTP_URL) {
     const mail = await startMailCatcher({ dir: path.join(varDir, 'mail'), log });
     env.SMTP_URL = mail.smtpUrl;
-    stops.unshift(mail.stop);
+    stops.unshift(() => mail.stop());
     lines.push(`Mail           ${mail.webUrl}   (each message also as .eml in ${mail.dir})`);
   }
   if (!env.JWT_SECRET && !env.JWKS_URL) env.JWT_SECRET = devJwtSecret();
@@ -77,8 +76,8 @@ async function main(): Promise<void> {
   installRuntimeLogger(logger);
 
   const api = await startApi(config, logger);
-  stops.unshift(api.close);
-  if (await seedDemoData(api.deps.orm.em.fork() as EntityManager)) {
+  stops.unshift(() => api.close());
+  if (await seedDemoData(api.deps.orm.em.fork())) {
     lines.push('Demo data      loaded into the empty database (departments, enterprises)');
   }
 

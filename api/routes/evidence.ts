@@ -38,7 +38,10 @@ export function evidenceRoutes(deps: ApiDeps): Router {
     }
 
     await new Promise<void>((resolve, reject) => {
-      upload(req, res, (error: unknown) => (error ? reject(error as Error) : resolve()));
+      upload(req, res, (error: unknown) => {
+        if (error) reject(error instanceof Error ? error : new Error('upload failed'));
+        else resolve();
+      });
     });
     const fields = parse(evidenceUploadFields, req.body);
     const file = req.file;
@@ -95,11 +98,15 @@ export function evidenceRoutes(deps: ApiDeps): Router {
     const evidence = await manager.findOne(EvidenceSchema, { id, caseNo: hazard.caseNo });
     if (!evidence) throw problems.notFound(`证据 ${id} 不存在`);
     res.setHeader('Content-Type', evidence.mediaType);
+    // an upload is served only to those who may see the case: no shared cache, no sniffing
+    res.setHeader('Cache-Control', 'private, no-cache');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader(
       'Content-Disposition',
       `inline; filename*=UTF-8''${encodeURIComponent(evidence.originalName)}`,
     );
-    res.sendFile(store.pathOf(evidence.sha256));
+    // the path is built from a hash, so dot-folders in it (an EVIDENCE_DIR under ~/.local) are safe
+    res.sendFile(store.pathOf(evidence.sha256), { dotfiles: 'allow' });
   });
 
   return router;
