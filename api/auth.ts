@@ -23,7 +23,12 @@ export function createVerifier(auth: AppConfig['auth']): Verifier {
 
   return async (token) => {
     const { payload } = await jwtVerify(token, key as Uint8Array, options);
-    const claims = claimsSchema.parse(payload);
+    const parsed = claimsSchema.safeParse(payload);
+    if (!parsed.success) {
+      const names = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))];
+      throw new Error(`claims missing or malformed: ${names.join(', ')}`);
+    }
+    const claims = parsed.data;
     if ((claims.role === 'inspector' || claims.role === 'department') && !claims.dept) {
       throw new Error('staff tokens carry their department in "dept"');
     }
@@ -70,10 +75,15 @@ export function authenticate(verify: Verifier) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw problems.unauthorized('需要 Authorization: Bearer <token>');
+    // RFC 6750: a 401 names the scheme, and says when the token itself was refused
+    if (!match) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      throw problems.unauthorized('需要 Authorization: Bearer <token>');
+    }
     try {
       res.locals.actor = await verify(match[1]!);
     } catch (error) {
+      res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
       throw problems.unauthorized(`令牌无效：${(error as Error).message}`);
     }
     next();

@@ -13,7 +13,10 @@ import {
 import { MulterError } from 'multer';
 import { ZodError } from 'zod';
 import { REFUSAL_TYPES } from '../contracts/hazard';
+import type { Refusal } from '../domain/hazard';
 import { HttpProblem, problems } from './problem';
+
+const refusalReasons = Object.keys(REFUSAL_TYPES) as Refusal['reason'][];
 
 const transientCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03']);
 
@@ -23,13 +26,24 @@ function isTransient(error: unknown): boolean {
   return typeof code === 'string' && transientCodes.has(code);
 }
 
+const pathOf = (path: PropertyKey[]) => path.map(String).join('.') || '(body)';
+
+/** One entry per offending field; an unknown key is named by its own path, not its parent's. */
 export function zodProblem(error: ZodError): HttpProblem {
   return problems.validation(
-    error.issues.map((issue) => ({
-      path: issue.path.join('.') || '(body)',
-      message: issue.message,
-    })),
+    error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => ({ path: pathOf([...issue.path, key]), message: 'Unrecognized key' }))
+        : [{ path: pathOf(issue.path), message: issue.message }],
+    ),
   );
+}
+
+/** The problem for a command the case's rules refuse. */
+export function refusalProblem(reason: Refusal['reason'], message: string): HttpProblem {
+  if (reason === 'forbidden') return problems.forbidden(message);
+  if (reason === 'conflict') return problems.conflict(message);
+  return problems.unprocessable(message);
 }
 
 /** Turns whatever a route threw into a problem; unknown errors become a bare 500. */
@@ -51,9 +65,8 @@ export function toProblem(error: unknown): HttpProblem | null {
 
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
     const { type, message } = error.cause;
-    if (type === REFUSAL_TYPES.forbidden) return problems.forbidden(message);
-    if (type === REFUSAL_TYPES.conflict) return problems.conflict(message);
-    if (type === REFUSAL_TYPES.invalid) return problems.unprocessable(message);
+    const reason = refusalReasons.find((r) => REFUSAL_TYPES[r] === type);
+    if (reason) return refusalProblem(reason, message);
   }
   if (error instanceof WorkflowNotFoundError) return problems.notFound('案件的流程不存在');
 

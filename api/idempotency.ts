@@ -16,8 +16,9 @@ function canonical(value: unknown): string {
 
 /**
  * Honours Idempotency-Key on JSON POSTs: the same key and body replay the stored response, the
- * same key with another body is 422, and a request still running under the key is 409. Server
- * errors are not stored, so a retry after one runs again.
+ * same key with another body is 422, and a request still running under the key is 409. Every
+ * answer below 500 is stored, refusals included; server errors are not, so a retry after one
+ * runs again. The answer is stored before it is sent, so a retry never finds it unfinished.
  */
 export function idempotency(orm: Orm) {
   return async (req: Request, res: Response, next: NextFunction) => {
@@ -50,18 +51,27 @@ export function idempotency(orm: Orm) {
       }
       if (stored.status_code === null) throw problems.conflict('相同 Idempotency-Key 的请求仍在处理中');
       res.setHeader('Idempotency-Replayed', 'true');
-      res.status(stored.status_code).json(stored.response_body);
+      res
+        .status(stored.status_code)
+        .type(stored.status_code >= 400 ? 'application/problem+json' : 'application/json')
+        .send(JSON.stringify(stored.response_body));
       return;
     }
 
-    const send = res.json.bind(res);
-    res.json = (body: unknown) => {
-      const finish = res.statusCode >= 500
-        ? em.execute('delete from idempotency_record where principal = ? and key = ?', [principal, key])
-        : em.execute(
+    // res.json and the error handler both end in res.send, with the body as JSON text
+    const send = res.send.bind(res);
+    let captured = false;
+    res.send = (body?: unknown) => {
+      if (captured) return send(body);
+      captured = true;
+      const storable =
+        res.statusCode < 500 && typeof body === 'string' && /json/.test(res.get('Content-Type') ?? '');
+      const finish = storable
+        ? em.execute(
             'update idempotency_record set status_code = ?, response_body = ? where principal = ? and key = ?',
-            [res.statusCode, JSON.stringify(body), principal, key],
-          );
+            [res.statusCode, body, principal, key],
+          )
+        : em.execute('delete from idempotency_record where principal = ? and key = ?', [principal, key]);
       finish.then(
         () => send(body),
         (error: unknown) => next(error),

@@ -84,6 +84,14 @@ export function buildOpenApiDocument(): object {
     responses: { 200: json(z.object({ items: z.array(enterpriseInput) }), 'Enterprises') },
   });
   route({
+    method: 'get',
+    path: '/api/v1/enterprises/{id}',
+    summary: 'One enterprise (an enterprise user may read only its own)',
+    tags: ['reference'],
+    request: { params: z.object({ id: z.string() }) },
+    responses: { 200: json(enterpriseInput, 'The enterprise'), 404: problem('No such enterprise'), ...commonErrors },
+  });
+  route({
     method: 'post',
     path: '/api/v1/hazards',
     summary: 'Open a general hazard case (inspector)',

@@ -25,8 +25,11 @@ export const problems = {
   tooLarge: (detail: string) => new HttpProblem(413, 'too-large', '内容过大', detail),
   unsupportedMedia: (detail: string) =>
     new HttpProblem(415, 'unsupported-media-type', '不支持的内容类型', detail),
-  unprocessable: (detail: string) =>
-    new HttpProblem(422, 'unprocessable', '请求无法处理', detail),
+  /** A well-formed request a rule refuses; `field` names the input it is about, if one. */
+  unprocessable: (detail: string, field?: string) =>
+    new HttpProblem(422, 'unprocessable', '请求无法处理', detail, {
+      ...(field ? { errors: [{ path: field, message: detail }] } : {}),
+    }),
   unavailable: (detail: string) =>
     new HttpProblem(503, 'unavailable', '服务暂不可用', detail),
 };

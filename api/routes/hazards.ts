@@ -1,6 +1,6 @@
 import { RequestContext } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { WithStartWorkflowOperation } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
 import { Router, Request, Response } from 'express';
 import {
   commandUpdates,
@@ -24,9 +24,10 @@ import {
 } from '../../db/entities';
 import { canView, listScope } from '../../domain/access';
 import { countyDate } from '../../domain/county-time';
-import type { Actor, HazardCommand } from '../../domain/hazard';
+import { Actor, decide, HazardCase, HazardCommand } from '../../domain/hazard';
 import { requireRole } from '../auth';
 import type { ApiDeps } from '../deps';
+import { refusalProblem } from '../errors';
 import { problems } from '../problem';
 import {
   caseNoParam,
@@ -43,6 +44,7 @@ import { jsonBody, parse } from '../validate';
 import { eventView, evidenceView, hazardView } from '../views';
 
 type Schema = z.ZodType;
+type HazardWorkflow = (input: OpenHazardInput) => Promise<HazardCase>;
 
 /** Loads a case the actor may see: 404 when it does not exist, 403 when it is not theirs. */
 export async function loadVisibleCase(em: EntityManager, req: Request, actor: Actor) {
@@ -125,11 +127,15 @@ export function hazardRoutes(deps: ApiDeps): Router {
     const input = jsonBody(req, openHazardInput);
     const now = Date.now();
     const foundAt = Date.parse(input.foundAt);
-    if (foundAt > now + 60_000) throw problems.unprocessable('发现时间不能晚于当前时间');
+    if (foundAt > now + 60_000) {
+      throw problems.unprocessable('发现时间不能晚于当前时间', 'foundAt');
+    }
 
     const manager = em();
     const enterprise = await manager.findOne(EnterpriseSchema, { id: input.enterpriseId });
-    if (!enterprise) throw problems.unprocessable(`企业 ${input.enterpriseId} 不存在`);
+    if (!enterprise) {
+      throw problems.unprocessable(`企业 ${input.enterpriseId} 不存在`, 'enterpriseId');
+    }
     if (enterprise.departmentId !== actor.departmentId) {
       throw problems.forbidden('只能为本部门监管的企业登记隐患');
     }
@@ -239,16 +245,24 @@ export function hazardRoutes(deps: ApiDeps): Router {
           id: { $in: command.evidenceIds },
         });
         if (found !== new Set(command.evidenceIds).size) {
-          throw problems.unprocessable('evidenceIds 中有不属于本案的证据');
+          throw problems.unprocessable('evidenceIds 中有不属于本案的证据', 'evidenceIds');
         }
       }
 
       const key = req.get('Idempotency-Key');
-      const handle = deps.temporal.workflow.getHandle(row.workflowId);
-      await handle.executeUpdate(commandUpdates[command.type], {
-        args: [{ command, actor }],
-        ...(key ? { updateId: `${actor.id}/${key}` } : {}),
-      });
+      const handle = deps.temporal.workflow.getHandle<HazardWorkflow>(row.workflowId);
+      await handle
+        .executeUpdate(commandUpdates[command.type], {
+          args: [{ command, actor }],
+          ...(key ? { updateId: `${actor.id}/${key}` } : {}),
+        })
+        .catch(async (error: unknown) => {
+          if (!(error instanceof WorkflowNotFoundError)) throw error;
+          // a closed case's workflow has completed; its final state refuses by the same rules
+          const final = await handle.result();
+          const decision = decide(final, command, actor, Date.now(), deps.policy);
+          throw decision.ok ? error : refusalProblem(decision.reason, decision.message);
+        });
       deps.logger.info({ caseNo: row.caseNo, command: command.type, reqId: req.id }, 'Command applied');
 
       const updated = await manager.findOneOrFail(

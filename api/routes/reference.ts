@@ -2,6 +2,7 @@ import { RequestContext } from '@mikro-orm/core';
 import { Router } from 'express';
 import { DepartmentSchema, Enterprise, EnterpriseSchema } from '../../db/entities';
 import type { Orm } from '../../db/orm';
+import { enterpriseScope } from '../../domain/access';
 import { requireRole } from '../auth';
 import { problems } from '../problem';
 import { departmentInput, enterpriseInput, z } from '../schemas';
@@ -53,19 +54,21 @@ export function referenceRoutes(orm: Orm): Router {
   });
 
   router.get('/enterprises', async (req, res) => {
+    const scope = enterpriseScope(res.locals.actor);
+    if (!scope) throw problems.forbidden('无权查看企业名录');
     const query = parse(enterpriseListQuery, req.query);
-    const actor = res.locals.actor;
     const where: Partial<Enterprise> = { ...query };
-    if (actor.role === 'enterprise') where.id = actor.enterpriseId;
+    if (scope.enterpriseId) where.id = scope.enterpriseId;
     const rows = await em().find(EnterpriseSchema, where, { orderBy: { name: 'asc' } });
     res.json({ items: rows.map(enterpriseView) });
   });
 
   router.get('/enterprises/:id', async (req, res) => {
-    const actor = res.locals.actor;
+    const scope = enterpriseScope(res.locals.actor);
+    if (!scope) throw problems.forbidden('无权查看企业名录');
     const enterprise = await em().findOne(EnterpriseSchema, { id: req.params.id });
     if (!enterprise) throw problems.notFound(`企业 ${req.params.id} 不存在`);
-    if (actor.role === 'enterprise' && actor.enterpriseId !== enterprise.id) {
+    if (scope.enterpriseId && scope.enterpriseId !== enterprise.id) {
       throw problems.forbidden('企业只能查看本单位信息');
     }
     res.json(enterpriseView(enterprise));

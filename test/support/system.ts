@@ -83,7 +83,7 @@ export async function startSystem(
 
   const api = await startApi(config, logger);
   const orm = await openOrm(config.database.url);
-  await seedDemoData(orm.em.fork() as EntityManager);
+  await seedDemoData(orm.em.fork());
 
   let worker: { worker: Worker; running: Promise<void>; connection: NativeConnection; mailer: Mailer } | null = null;
 
@@ -93,7 +93,7 @@ export async function startSystem(
     api,
     mail,
     orm,
-    em: () => orm.em.fork() as EntityManager,
+    em: () => orm.em.fork(),
     token: (actor) => signToken(env.JWT_SECRET!, actor),
     async call(actor, method, url, body, headers = {}) {
       const init: RequestInit = { method, headers: { ...headers } };

@@ -30,8 +30,8 @@ export class WorkerProcess {
           resolve();
         }
       };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
       child.once('exit', (code) => {
         clearTimeout(timer);
         reject(new Error(`worker exited with ${code}:\n${this.output}`));
