@@ -2,8 +2,24 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [
-  'fs', 'fs/promises', 'path', 'os', 'crypto', 'http', 'https', 'net', 'child_process',
-  'stream', 'events', 'zlib', 'dns', 'tls', 'worker_threads', 'process', 'buffer', 'timers',
+  'fs',
+  'fs/promises',
+  'path',
+  'os',
+  'crypto',
+  'http',
+  'https',
+  'net',
+  'child_process',
+  'stream',
+  'events',
+  'zlib',
+  'dns',
+  'tls',
+  'worker_threads',
+  'process',
+  'buffer',
+  'timers',
 ];
 
 export default tseslint.config(
@@ -37,8 +53,14 @@ export default tseslint.config(
           ],
           patterns: [
             { group: ['node:*'], message: 'Node built-ins break determinism.' },
-            { group: ['@mikro-orm/*'], message: 'Workflows reach the database only through activities.' },
-            { group: ['**/db/**', '**/activities/index', '**/infra/**', '**/config/**'], message: 'Workflows import only contracts, domain code and activity types.' },
+            {
+              group: ['@mikro-orm/*'],
+              message: 'Workflows reach the database only through activities.',
+            },
+            {
+              group: ['**/db/**', '**/activities/index', '**/infra/**', '**/config/**'],
+              message: 'Workflows import only contracts, domain code and activity types.',
+            },
           ],
         },
       ],

@@ -33,7 +33,9 @@ async function resolveRecipients(
     else {
       const bodies = await em.find(DepartmentSchema, { kind: target }, { orderBy: { id: 'asc' } });
       if (bodies.length === 0) {
-        throw ApplicationFailure.retryable(`no ${target} is on the record to receive rung ${request.rung}`);
+        throw ApplicationFailure.retryable(
+          `no ${target} is on the record to receive rung ${request.rung}`,
+        );
       }
       addresses.push(...bodies.map((body) => body.escalationEmail));
     }
@@ -106,16 +108,16 @@ export async function sendEscalation(
         'select status, message_id from email_ledger where idempotency_key = ?',
         [key],
       );
-      if (entry?.status === 'claimed') claimed.push({ key, messageId: entry.message_id, recipient });
+      if (entry?.status === 'claimed')
+        claimed.push({ key, messageId: entry.message_id, recipient });
     }
     return claimed;
   });
 
   for (const entry of pending) {
-    await em.execute(
-      'update email_ledger set attempts = attempts + 1 where idempotency_key = ?',
-      [entry.key],
-    );
+    await em.execute('update email_ledger set attempts = attempts + 1 where idempotency_key = ?', [
+      entry.key,
+    ]);
     await deps.mailer.send({
       to: entry.recipient,
       subject: mail.subject,

@@ -19,7 +19,10 @@ export function createVerifier(auth: AppConfig['auth']): Verifier {
   const key: Uint8Array | JWTVerifyGetKey = auth.jwksUrl
     ? createRemoteJWKSet(new URL(auth.jwksUrl))
     : new TextEncoder().encode(auth.jwtSecret ?? '');
-  const options = { issuer: auth.issuer ?? undefined, algorithms: auth.jwksUrl ? undefined : ['HS256'] };
+  const options = {
+    issuer: auth.issuer ?? undefined,
+    algorithms: auth.jwksUrl ? undefined : ['HS256'],
+  };
 
   return async (token) => {
     const { payload } = await jwtVerify(token, key as Uint8Array, options);

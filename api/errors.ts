@@ -33,7 +33,10 @@ export function zodProblem(error: ZodError): HttpProblem {
   return problems.validation(
     error.issues.flatMap((issue) =>
       issue.code === 'unrecognized_keys'
-        ? issue.keys.map((key) => ({ path: pathOf([...issue.path, key]), message: 'Unrecognized key' }))
+        ? issue.keys.map((key) => ({
+            path: pathOf([...issue.path, key]),
+            message: 'Unrecognized key',
+          }))
         : [{ path: pathOf(issue.path), message: issue.message }],
     ),
   );
@@ -52,7 +55,9 @@ export function toProblem(error: unknown): HttpProblem | null {
   if (error instanceof ZodError) return zodProblem(error);
 
   const bodyError = error as { type?: string; status?: number };
-  if (bodyError?.type === 'entity.parse.failed') return problems.badRequest('请求体不是有效的 JSON');
+  if (bodyError?.type === 'entity.parse.failed') {
+    return problems.badRequest('请求体不是有效的 JSON');
+  }
   if (bodyError?.type === 'entity.too.large') return problems.tooLarge('请求体过大');
   if (bodyError?.type === 'encoding.unsupported' || bodyError?.type === 'charset.unsupported') {
     return problems.unsupportedMedia('不支持的字符编码');

@@ -49,7 +49,9 @@ export function idempotency(orm: Orm) {
       if (stored.request_hash !== hash) {
         throw problems.unprocessable('Idempotency-Key 已用于另一个请求');
       }
-      if (stored.status_code === null) throw problems.conflict('相同 Idempotency-Key 的请求仍在处理中');
+      if (stored.status_code === null) {
+        throw problems.conflict('相同 Idempotency-Key 的请求仍在处理中');
+      }
       res.setHeader('Idempotency-Replayed', 'true');
       res
         .status(stored.status_code)
@@ -65,13 +67,18 @@ export function idempotency(orm: Orm) {
       if (captured) return send(body);
       captured = true;
       const storable =
-        res.statusCode < 500 && typeof body === 'string' && /json/.test(res.get('Content-Type') ?? '');
+        res.statusCode < 500 &&
+        typeof body === 'string' &&
+        /json/.test(res.get('Content-Type') ?? '');
       const finish = storable
         ? em.execute(
             'update idempotency_record set status_code = ?, response_body = ? where principal = ? and key = ?',
             [res.statusCode, body, principal, key],
           )
-        : em.execute('delete from idempotency_record where principal = ? and key = ?', [principal, key]);
+        : em.execute('delete from idempotency_record where principal = ? and key = ?', [
+            principal,
+            key,
+          ]);
       finish.then(
         () => send(body),
         (error: unknown) => next(error),

@@ -26,7 +26,14 @@ export async function startApi(config: AppConfig, logger: Logger): Promise<Runni
 
   const connection = await Connection.connect({ address: config.temporal.address });
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
-  const deps: ApiDeps = { config, orm, temporal, policy, verify: createVerifier(config.auth), logger };
+  const deps: ApiDeps = {
+    config,
+    orm,
+    temporal,
+    policy,
+    verify: createVerifier(config.auth),
+    logger,
+  };
 
   const server: Server = await new Promise((resolve) => {
     const listening = createApp(deps).listen(config.http.port, () => resolve(listening));

@@ -49,7 +49,8 @@ export function buildOpenApiDocument(): object {
     scheme: 'bearer',
     bearerFormat: 'JWT',
   });
-  const route = (config: RouteConfig) => registry.registerPath({ security: [{ bearer: [] }], ...config });
+  const route = (config: RouteConfig) =>
+    registry.registerPath({ security: [{ bearer: [] }], ...config });
   const body = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
 
   route({
@@ -80,7 +81,9 @@ export function buildOpenApiDocument(): object {
     path: '/api/v1/enterprises',
     summary: 'List enterprises',
     tags: ['reference'],
-    request: { query: z.object({ departmentId: z.string().optional(), township: z.string().optional() }) },
+    request: {
+      query: z.object({ departmentId: z.string().optional(), township: z.string().optional() }),
+    },
     responses: { 200: json(z.object({ items: z.array(enterpriseInput) }), 'Enterprises') },
   });
   route({
@@ -89,7 +92,11 @@ export function buildOpenApiDocument(): object {
     summary: 'One enterprise (an enterprise user may read only its own)',
     tags: ['reference'],
     request: { params: z.object({ id: z.string() }) },
-    responses: { 200: json(enterpriseInput, 'The enterprise'), 404: problem('No such enterprise'), ...commonErrors },
+    responses: {
+      200: json(enterpriseInput, 'The enterprise'),
+      404: problem('No such enterprise'),
+      ...commonErrors,
+    },
   });
   route({
     method: 'post',
@@ -100,7 +107,11 @@ export function buildOpenApiDocument(): object {
       body: body(openHazardInput),
       headers: z.object({ 'Idempotency-Key': z.string().optional() }),
     },
-    responses: { 201: json(hazardView, 'Opened'), 422: problem('Unknown enterprise'), ...commonErrors },
+    responses: {
+      201: json(hazardView, 'Opened'),
+      422: problem('Unknown enterprise'),
+      ...commonErrors,
+    },
   });
   route({
     method: 'get',
@@ -116,7 +127,11 @@ export function buildOpenApiDocument(): object {
     summary: 'A case with its timeline and evidence',
     tags: ['hazards'],
     request: { params: caseNoParam },
-    responses: { 200: json(hazardDetail, 'The case'), 404: problem('No such case'), ...commonErrors },
+    responses: {
+      200: json(hazardDetail, 'The case'),
+      404: problem('No such case'),
+      ...commonErrors,
+    },
   });
   for (const [path, schema, summary] of commands) {
     route({
@@ -148,7 +163,10 @@ export function buildOpenApiDocument(): object {
       body: {
         content: {
           'multipart/form-data': {
-            schema: z.object({ kind: z.enum(evidenceKinds), file: z.string().openapi({ format: 'binary' }) }),
+            schema: z.object({
+              kind: z.enum(evidenceKinds),
+              file: z.string().openapi({ format: 'binary' }),
+            }),
           },
         },
       },

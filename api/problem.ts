@@ -16,7 +16,13 @@ export const problems = {
   badRequest: (detail: string, extensions?: Record<string, unknown>) =>
     new HttpProblem(400, 'bad-request', '请求无效', detail, extensions),
   validation: (errors: { path: string; message: string }[]) =>
-    new HttpProblem(400, 'validation', '请求内容不符合要求', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors }),
+    new HttpProblem(
+      400,
+      'validation',
+      '请求内容不符合要求',
+      errors.map((e) => `${e.path}: ${e.message}`).join('; '),
+      { errors },
+    ),
   unauthorized: (detail: string) => new HttpProblem(401, 'unauthorized', '未认证', detail),
   forbidden: (detail: string) => new HttpProblem(403, 'forbidden', '无权执行此操作', detail),
   notFound: (detail: string) => new HttpProblem(404, 'not-found', '资源不存在', detail),
@@ -30,8 +36,7 @@ export const problems = {
     new HttpProblem(422, 'unprocessable', '请求无法处理', detail, {
       ...(field ? { errors: [{ path: field, message: detail }] } : {}),
     }),
-  unavailable: (detail: string) =>
-    new HttpProblem(503, 'unavailable', '服务暂不可用', detail),
+  unavailable: (detail: string) => new HttpProblem(503, 'unavailable', '服务暂不可用', detail),
 };
 
 export function problemBody(problem: HttpProblem, instance: string, requestId: string) {

@@ -10,7 +10,12 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 const email = z.email().max(200);
 const instant = z.iso.datetime({ offset: true }).openapi({ example: '2026-12-03T09:30:00+08:00' });
 
-export const departmentKinds = ['supervising', 'committee_office', 'committee', 'inspection_office'] as const;
+export const departmentKinds = [
+  'supervising',
+  'committee_office',
+  'committee',
+  'inspection_office',
+] as const;
 
 export const departmentInput = z
   .object({
@@ -59,7 +64,9 @@ export const openHazardInput = z
 export const confirmInput = z
   .object({
     signatory: text(50).openapi({ example: '张伟' }),
-    signature: text(200_000).openapi({ description: 'The signature: a typed name or an image data URL.' }),
+    signature: text(200_000).openapi({
+      description: 'The signature: a typed name or an image data URL.',
+    }),
   })
   .strict()
   .openapi('ConfirmInput');

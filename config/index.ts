@@ -60,11 +60,15 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
 
 function hostPort(env: Env, name: string, fallback: string): string {
   const value = optional(env, name, fallback);
-  if (!/^[\w.-]+:\d{1,5}$/.test(value)) throw new ConfigError(name, `must be host:port, got "${value}"`);
+  if (!/^[\w.-]+:\d{1,5}$/.test(value))
+    throw new ConfigError(name, `must be host:port, got "${value}"`);
   return value;
 }
 
-const repoRoot = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
+const repoRoot = path.resolve(
+  __dirname,
+  __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..',
+);
 
 export function loadConfig(env: Env = process.env): AppConfig {
   const jwtSecret = env.JWT_SECRET?.trim() || null;

@@ -3,13 +3,43 @@ import { creditCodeCheckChar } from '../domain/credit-code';
 import { DepartmentSchema, EnterpriseSchema } from './entities';
 
 const departments = [
-  { id: 'yjj', name: '县应急管理局', kind: 'supervising', escalationEmail: 'duban@yjj.county.example' },
-  { id: 'zjj', name: '县住房和城乡建设局', kind: 'supervising', escalationEmail: 'duban@zjj.county.example' },
-  { id: 'xfjy', name: '县消防救援大队', kind: 'supervising', escalationEmail: 'duban@xfjy.county.example' },
-  { id: 'scjg', name: '县市场监督管理局', kind: 'supervising', escalationEmail: 'duban@scjg.county.example' },
-  { id: 'awb', name: '县安委会办公室', kind: 'committee_office', escalationEmail: 'awb@county.example' },
+  {
+    id: 'yjj',
+    name: '县应急管理局',
+    kind: 'supervising',
+    escalationEmail: 'duban@yjj.county.example',
+  },
+  {
+    id: 'zjj',
+    name: '县住房和城乡建设局',
+    kind: 'supervising',
+    escalationEmail: 'duban@zjj.county.example',
+  },
+  {
+    id: 'xfjy',
+    name: '县消防救援大队',
+    kind: 'supervising',
+    escalationEmail: 'duban@xfjy.county.example',
+  },
+  {
+    id: 'scjg',
+    name: '县市场监督管理局',
+    kind: 'supervising',
+    escalationEmail: 'duban@scjg.county.example',
+  },
+  {
+    id: 'awb',
+    name: '县安委会办公室',
+    kind: 'committee_office',
+    escalationEmail: 'awb@county.example',
+  },
   { id: 'awh', name: '县安全生产委员会', kind: 'committee', escalationEmail: 'awh@county.example' },
-  { id: 'dcs', name: '县政府督查室', kind: 'inspection_office', escalationEmail: 'dcs@county.example' },
+  {
+    id: 'dcs',
+    name: '县政府督查室',
+    kind: 'inspection_office',
+    escalationEmail: 'dcs@county.example',
+  },
 ] as const;
 
 const code = (body: string) => body + creditCodeCheckChar(body);

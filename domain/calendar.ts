@@ -44,7 +44,7 @@ export class DayCounter {
     if (this.counting === 'calendar') return addCalendarDays(date, days);
     const step = days < 0 ? -1 : 1;
     let current = date;
-    for (let left = Math.abs(days); left > 0; ) {
+    for (let left = Math.abs(days); left > 0;) {
       current = addCalendarDays(current, step);
       if (this.isWorkingDay(current)) left -= 1;
     }
@@ -80,6 +80,9 @@ export class DayCounter {
 }
 
 /** The day arithmetic of a policy. */
-export function dayCounter(policy: { dayCounting: DayCounting; calendar: HolidayCalendar }): DayCounter {
+export function dayCounter(policy: {
+  dayCounting: DayCounting;
+  calendar: HolidayCalendar;
+}): DayCounter {
   return new DayCounter(policy.dayCounting, policy.calendar);
 }

@@ -106,9 +106,7 @@ export interface HazardEventDraft {
 }
 
 export type Refusal = { ok: false; reason: 'forbidden' | 'conflict' | 'invalid'; message: string };
-export type Decision =
-  | { ok: true; next: HazardCase; events: HazardEventDraft[] }
-  | Refusal;
+export type Decision = { ok: true; next: HazardCase; events: HazardEventDraft[] } | Refusal;
 
 export function stepKey(step: Step): string {
   return `${step.kind}-${step.round}.${step.revision}`;
@@ -150,7 +148,11 @@ function refuse(reason: Refusal['reason'], message: string): Refusal {
 }
 
 /** Who may issue each command: the case's own enterprise, or its department's staff. */
-export function authorize(hazard: HazardCase, command: HazardCommand, actor: Actor): Refusal | null {
+export function authorize(
+  hazard: HazardCase,
+  command: HazardCommand,
+  actor: Actor,
+): Refusal | null {
   const byEnterprise = ['confirm', 'request_extension', 'report_rectification'];
   if (byEnterprise.includes(command.type)) {
     if (actor.role !== 'enterprise' || actor.enterpriseId !== hazard.enterpriseId) {
@@ -197,7 +199,8 @@ export function decide(
 
     case 'request_extension': {
       const step = hazard.step;
-      if (hazard.status !== 'rectifying' || !step) return refuse('conflict', '只有整改期间可以申请延期');
+      if (hazard.status !== 'rectifying' || !step)
+        return refuse('conflict', '只有整改期间可以申请延期');
       if (hazard.extension) return refuse('conflict', '已有待审批的延期申请');
       if (now >= step.deadline) return refuse('conflict', '整改期限已过，不能再申请延期');
       if (command.requestedDeadline <= step.deadline) {
@@ -257,7 +260,13 @@ export function decide(
         startedAt: now,
         deadline: counter.dueAfter(now, limit),
       };
-      const next: HazardCase = { ...hazard, status: 'under_review', step, extension: null, rung: null };
+      const next: HazardCase = {
+        ...hazard,
+        status: 'under_review',
+        step,
+        extension: null,
+        rung: null,
+      };
       return accept(next, [
         {
           type: 'rectification_reported',
@@ -274,7 +283,13 @@ export function decide(
     case 'reinspect': {
       if (hazard.status !== 'under_review') return refuse('conflict', '当前没有待复查的整改');
       if (command.passed) {
-        const closed: HazardCase = { ...hazard, status: 'closed', step: null, rung: null, closedAt: now };
+        const closed: HazardCase = {
+          ...hazard,
+          status: 'closed',
+          step: null,
+          rung: null,
+          closedAt: now,
+        };
         return accept(closed, [
           { type: 'reinspection_passed', data: { findings: command.findings } },
           { type: 'closed', data: {} },

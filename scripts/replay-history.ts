@@ -18,6 +18,8 @@ async function main(files: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(`replay failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `replay failed: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -53,7 +53,9 @@ async function main(): Promise<void> {
     });
     env.TEMPORAL_ADDRESS = temporal.address;
     stops.unshift(() => temporal.stop());
-    lines.push(`Temporal UI    ${temporal.uiUrl ?? '(headless)'}   (dev server at ${temporal.address})`);
+    lines.push(
+      `Temporal UI    ${temporal.uiUrl ?? '(headless)'}   (dev server at ${temporal.address})`,
+    );
   } else {
     lines.push(`Temporal       ${env.TEMPORAL_ADDRESS} (configured)`);
   }
@@ -87,7 +89,12 @@ async function main(): Promise<void> {
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    deps: { orm: api.deps.orm, mailer, mailFrom: config.smtp.from, publicBaseUrl: config.http.publicBaseUrl },
+    deps: {
+      orm: api.deps.orm,
+      mailer,
+      mailFrom: config.smtp.from,
+      publicBaseUrl: config.http.publicBaseUrl,
+    },
   });
   const running = worker.run();
 

@@ -34,7 +34,9 @@ export async function runWorker(): Promise<void> {
 
 if (require.main === module) {
   runWorker().catch((error: unknown) => {
-    process.stderr.write(`worker failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `worker failed: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   });
 }

@@ -73,7 +73,10 @@ export async function hazardCase(input: OpenHazardInput): Promise<HazardCase> {
       update,
       async (request: CommandRequest) => {
         const decision = decide(state, request.command, request.actor, Date.now(), policy);
-        if (!decision.ok) throw ApplicationFailure.nonRetryable(decision.message);
+        // the validator ran the same rules; a concurrent command can still have got in first
+        if (!decision.ok) {
+          throw ApplicationFailure.nonRetryable(decision.message, REFUSAL_TYPES[decision.reason]);
+        }
         state = decision.next;
         await persist(decision.events, request.actor);
         return state;
@@ -82,7 +85,10 @@ export async function hazardCase(input: OpenHazardInput): Promise<HazardCase> {
     );
   }
 
-  await persist([{ type: 'registered', data: { lateRegistration: state.lateRegistration } }], openedBy);
+  await persist(
+    [{ type: 'registered', data: { lateRegistration: state.lateRegistration } }],
+    openedBy,
+  );
   log.info('Hazard case registered', { caseNo: state.caseNo, late: state.lateRegistration });
 
   while (state.step) {

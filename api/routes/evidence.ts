@@ -13,6 +13,13 @@ import { parse } from '../validate';
 import { evidenceView } from '../views';
 import { loadVisibleCase } from './hazards';
 
+/** Percent-encodes a file name for filename*= (RFC 8187 leaves no room for '()*). */
+const rfc8187 = (name: string) =>
+  encodeURIComponent(name).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+
 /** Evidence files of a case: photos and reports, checked by content and stored by hash. */
 export function evidenceRoutes(deps: ApiDeps): Router {
   const router = Router();
@@ -103,7 +110,7 @@ export function evidenceRoutes(deps: ApiDeps): Router {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader(
       'Content-Disposition',
-      `inline; filename*=UTF-8''${encodeURIComponent(evidence.originalName)}`,
+      `inline; filename*=UTF-8''${rfc8187(evidence.originalName)}`,
     );
     // the path is built from a hash, so dot-folders in it (an EVIDENCE_DIR under ~/.local) are safe
     res.sendFile(store.pathOf(evidence.sha256), { dotfiles: 'allow' });

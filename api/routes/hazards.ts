@@ -79,7 +79,13 @@ function decodeCursor(cursor: string): [Date, string] {
 }
 
 /** Commands: the route's path, its body schema and how the body becomes a command. */
-const commandRoutes: { path: string; schema: Schema; toCommand: (body: never) => HazardCommand }[] = [
+interface CommandRoute {
+  path: string;
+  schema: Schema;
+  toCommand: (body: never) => HazardCommand;
+}
+
+const commandRoutes: CommandRoute[] = [
   {
     path: 'confirmation',
     schema: confirmInput,
@@ -263,7 +269,10 @@ export function hazardRoutes(deps: ApiDeps): Router {
           const decision = decide(final, command, actor, Date.now(), deps.policy);
           throw decision.ok ? error : refusalProblem(decision.reason, decision.message);
         });
-      deps.logger.info({ caseNo: row.caseNo, command: command.type, reqId: req.id }, 'Command applied');
+      deps.logger.info(
+        { caseNo: row.caseNo, command: command.type, reqId: req.id },
+        'Command applied',
+      );
 
       const updated = await manager.findOneOrFail(
         HazardCaseSchema,

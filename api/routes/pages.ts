@@ -25,8 +25,7 @@ const eventNames: Record<string, string> = {
   evidence_added: '上传证据',
 };
 
-const escape = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The plain page a case link opens: its progress, without personal data. */
 export function pageRoutes(deps: ApiDeps): Router {
@@ -38,7 +37,11 @@ export function pageRoutes(deps: ApiDeps): Router {
       res.status(404).type('html').send('<!doctype html><meta charset="utf-8"><p>案件不存在</p>');
       return;
     }
-    const events = await em.find(CaseEventSchema, { caseNo: hazard.caseNo }, { orderBy: { id: 'asc' } });
+    const events = await em.find(
+      CaseEventSchema,
+      { caseNo: hazard.caseNo },
+      { orderBy: { id: 'asc' } },
+    );
     const step = hazard.stepKind as keyof typeof stepNames | null;
     const rows = events
       .map((event) => {

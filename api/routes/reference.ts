@@ -34,7 +34,10 @@ export function referenceRoutes(orm: Orm): Router {
   router.get('/departments', async (_req, res) => {
     const rows = await em().find(DepartmentSchema, {}, { orderBy: { kind: 'asc', id: 'asc' } });
     res.json({
-      items: rows.map(({ createdAt, ...rest }) => ({ ...rest, createdAt: createdAt.toISOString() })),
+      items: rows.map(({ createdAt, ...rest }) => ({
+        ...rest,
+        createdAt: createdAt.toISOString(),
+      })),
     });
   });
 
@@ -47,10 +50,13 @@ export function referenceRoutes(orm: Orm): Router {
     }
     const department = manager.create(DepartmentSchema, { ...input, createdAt: new Date() });
     await manager.flush();
-    res.status(201).location(`/api/v1/departments/${department.id}`).json({
-      ...input,
-      createdAt: department.createdAt.toISOString(),
-    });
+    res
+      .status(201)
+      .location(`/api/v1/departments/${department.id}`)
+      .json({
+        ...input,
+        createdAt: department.createdAt.toISOString(),
+      });
   });
 
   router.get('/enterprises', async (req, res) => {
@@ -104,7 +110,10 @@ export function referenceRoutes(orm: Orm): Router {
       createdAt: new Date(),
     });
     await manager.flush();
-    res.status(201).location(`/api/v1/enterprises/${enterprise.id}`).json(enterpriseView(enterprise));
+    res
+      .status(201)
+      .location(`/api/v1/enterprises/${enterprise.id}`)
+      .json(enterpriseView(enterprise));
   });
 
   return router;

@@ -58,7 +58,10 @@ describe('the escalation ladder on the test policy', () => {
   it('stops the confirmation ladder when the enterprise confirms', async () => {
     const { caseNo } = await openCase(system);
     await system.mail.waitFor(rungMail(caseNo, '企业确认隐患', 1));
-    await command(system, owner, caseNo, 'confirmation', { signatory: '王建国', signature: '王建国' });
+    await command(system, owner, caseNo, 'confirmation', {
+      signatory: '王建国',
+      signature: '王建国',
+    });
 
     // rung 2 of the confirmation step was due 2 s after rung 1; rectification has its own ladder
     await system.mail.waitFor(rungMail(caseNo, '隐患整改', 1), { timeoutMs: 15_000 });
@@ -66,7 +69,9 @@ describe('the escalation ladder on the test policy', () => {
     expect(system.mail.matching(rungMail(caseNo, '企业确认隐患', 2))).toHaveLength(0);
     const record = await getCase(system, caseNo);
     const confirmationRungs = record.timeline!.filter(
-      (event) => event.type === 'escalated' && (event as { stepKey?: string }).stepKey === 'confirmation-1.0',
+      (event) =>
+        event.type === 'escalated' &&
+        (event as { stepKey?: string }).stepKey === 'confirmation-1.0',
     );
     expect(confirmationRungs.map((event) => event.rung)).toEqual([0, 1]);
   });
@@ -97,7 +102,9 @@ describe('the escalation ladder on the test policy', () => {
       count: 2,
       timeoutMs: 15_000,
     });
-    const overdue = await system.mail.waitFor(rungMail(caseNo, '隐患整改', 1), { timeoutMs: 15_000 });
+    const overdue = await system.mail.waitFor(rungMail(caseNo, '隐患整改', 1), {
+      timeoutMs: 15_000,
+    });
     await sleep(1000);
     expect(system.mail.matching(rungMail(caseNo, '隐患整改', 0))).toHaveLength(2);
     expect(system.mail.matching(rungMail(caseNo, '隐患整改', 1))).toHaveLength(1);
@@ -109,6 +116,9 @@ describe('the escalation ladder on the test policy', () => {
 
     const record = await getCase(system, caseNo);
     const extension = record.timeline!.find((event) => event.type === 'extension_approved');
-    expect(extension?.data).toMatchObject({ previousDeadline: original, deadline: Date.parse(requested) });
+    expect(extension?.data).toMatchObject({
+      previousDeadline: original,
+      deadline: Date.parse(requested),
+    });
   });
 });

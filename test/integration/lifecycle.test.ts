@@ -1,5 +1,12 @@
 import { startSystem, TestSystem } from '../support/system';
-import { command, enterpriseUser, getCase, inspector, openCase, uploadPhoto } from '../support/cases';
+import {
+  command,
+  enterpriseUser,
+  getCase,
+  inspector,
+  openCase,
+  uploadPhoto,
+} from '../support/cases';
 
 describe('a general hazard through the HTTP API', () => {
   let system: TestSystem;
@@ -16,8 +23,14 @@ describe('a general hazard through the HTTP API', () => {
     const { caseNo } = opened;
     const owner = enterpriseUser();
 
-    const confirmed = await command(system, owner, caseNo, 'confirmation', { signatory: '王建国', signature: '王建国' });
-    expect(confirmed).toMatchObject({ status: 'rectifying', step: { kind: 'rectification', round: 1 } });
+    const confirmed = await command(system, owner, caseNo, 'confirmation', {
+      signatory: '王建国',
+      signature: '王建国',
+    });
+    expect(confirmed).toMatchObject({
+      status: 'rectifying',
+      step: { kind: 'rectification', round: 1 },
+    });
 
     const photo = await uploadPhoto(system, owner, caseNo, 'first');
     const reported = await command(system, owner, caseNo, 'rectification-report', {
@@ -31,11 +44,21 @@ describe('a general hazard through the HTTP API', () => {
       findings: '一台报警器仍无响应',
       rectificationLimit: 'P2D',
     });
-    expect(failed).toMatchObject({ status: 'rectifying', round: 2, step: { kind: 'rectification', round: 2 } });
+    expect(failed).toMatchObject({
+      status: 'rectifying',
+      round: 2,
+      step: { kind: 'rectification', round: 2 },
+    });
 
     const second = await uploadPhoto(system, owner, caseNo, 'second');
-    await command(system, owner, caseNo, 'rectification-report', { summary: '全部更换', evidenceIds: [second.id] });
-    const closed = await command(system, inspector, caseNo, 'reinspection', { passed: true, findings: '复查合格' });
+    await command(system, owner, caseNo, 'rectification-report', {
+      summary: '全部更换',
+      evidenceIds: [second.id],
+    });
+    const closed = await command(system, inspector, caseNo, 'reinspection', {
+      passed: true,
+      findings: '复查合格',
+    });
     expect(closed).toMatchObject({ status: 'closed', step: null });
 
     const record = await getCase(system, caseNo, owner);

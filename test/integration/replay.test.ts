@@ -22,17 +22,29 @@ async function runFullCase(system: TestSystem): Promise<string> {
   const owner = enterpriseUser();
   const { caseNo } = await openCase(system);
   await system.mail.waitFor(rungMail(caseNo, '企业确认隐患', 1));
-  const confirmed = await command(system, owner, caseNo, 'confirmation', { signatory: '王建国', signature: '王建国' });
+  const confirmed = await command(system, owner, caseNo, 'confirmation', {
+    signatory: '王建国',
+    signature: '王建国',
+  });
   await command(system, owner, caseNo, 'extension-requests', {
     reason: '设备到货延迟',
     requestedDeadline: new Date(Date.parse(confirmed.step.deadline) + 5000).toISOString(),
   });
-  await command(system, inspector, caseNo, 'extension-decision', { approved: true, comment: '同意' });
+  await command(system, inspector, caseNo, 'extension-decision', {
+    approved: true,
+    comment: '同意',
+  });
   const photo = await uploadPhoto(system, owner, caseNo, `replay-${caseNo}`);
-  await command(system, owner, caseNo, 'rectification-report', { summary: '已整改', evidenceIds: [photo.id] });
+  await command(system, owner, caseNo, 'rectification-report', {
+    summary: '已整改',
+    evidenceIds: [photo.id],
+  });
   await command(system, inspector, caseNo, 'reinspection', { passed: false, findings: '未到位' });
   const again = await uploadPhoto(system, owner, caseNo, `replay-2-${caseNo}`);
-  await command(system, owner, caseNo, 'rectification-report', { summary: '已整改', evidenceIds: [again.id] });
+  await command(system, owner, caseNo, 'rectification-report', {
+    summary: '已整改',
+    evidenceIds: [again.id],
+  });
   await command(system, inspector, caseNo, 'reinspection', { passed: true, findings: '合格' });
   return caseNo;
 }
@@ -57,19 +69,25 @@ describe('workflow determinism', () => {
     expect(result.status).toBe('closed');
 
     // the CLI's JSON is the format people export from the Temporal UI and CLI
-    const { stdout } = await promisify(execFile)(process.env.TEST_TEMPORAL_CLI!, [
-      'workflow',
-      'show',
-      '--workflow-id',
-      hazardWorkflowId(caseNo),
-      '--address',
-      system.config.temporal.address,
-      '--output',
-      'json',
-    ], { maxBuffer: 32 * 1024 * 1024 });
+    const { stdout } = await promisify(execFile)(
+      process.env.TEST_TEMPORAL_CLI!,
+      [
+        'workflow',
+        'show',
+        '--workflow-id',
+        hazardWorkflowId(caseNo),
+        '--address',
+        system.config.temporal.address,
+        '--output',
+        'json',
+      ],
+      { maxBuffer: 32 * 1024 * 1024 },
+    );
     const history = JSON.parse(stdout) as { events: unknown[] };
     expect(history.events.length).toBeGreaterThan(40);
-    const file = process.env.RECORD_REPLAY_FIXTURE ? fixture : path.join(os.tmpdir(), `${caseNo}.json`);
+    const file = process.env.RECORD_REPLAY_FIXTURE
+      ? fixture
+      : path.join(os.tmpdir(), `${caseNo}.json`);
     await writeFile(file, stdout);
     await expect(replay(file)).resolves.toContain('deterministic');
   });

@@ -44,7 +44,10 @@ describe('a worker killed in the middle of a ladder', () => {
 
     for (const { caseNo } of cases) {
       const mails = system.mail.matching(aboutCase(caseNo));
-      const perRung = countBy(mails, (mail) => /【(到期提醒|督办·第\d级)】/.exec(mail.subject ?? '')![1]!);
+      const perRung = countBy(
+        mails,
+        (mail) => /【(到期提醒|督办·第\d级)】/.exec(mail.subject ?? '')![1]!,
+      );
       // rung 0 goes to the enterprise's two people, each other rung to one body
       expect(perRung).toEqual({
         到期提醒: 2,
@@ -56,10 +59,12 @@ describe('a worker killed in the middle of a ladder', () => {
       const messageIds = mails.map((mail) => mail.messageId);
       expect(new Set(messageIds).size).toBe(messageIds.length);
 
-      const events = await system.em().execute<{ rung: number }[]>(
-        `select rung from case_event where case_no = ? and type = 'escalated' order by rung`,
-        [caseNo],
-      );
+      const events = await system
+        .em()
+        .execute<{ rung: number }[]>(
+          `select rung from case_event where case_no = ? and type = 'escalated' order by rung`,
+          [caseNo],
+        );
       expect(events.map((event) => event.rung)).toEqual([0, 1, 2, 3, 4]);
     }
   });

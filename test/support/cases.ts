@@ -31,7 +31,10 @@ export async function json<T = any>(response: Response, status: number): Promise
   return JSON.parse(text) as T;
 }
 
-export async function openCase(system: TestSystem, overrides: Record<string, unknown> = {}): Promise<CaseView> {
+export async function openCase(
+  system: TestSystem,
+  overrides: Record<string, unknown> = {},
+): Promise<CaseView> {
   const response = await system.call(inspector, 'POST', '/api/v1/hazards', {
     enterpriseId: chemicals,
     level: 'general',
@@ -67,6 +70,10 @@ export async function uploadPhoto(system: TestSystem, actor: Actor, caseNo: stri
   );
 }
 
-export async function getCase(system: TestSystem, caseNo: string, actor: Actor = inspector): Promise<CaseView> {
+export async function getCase(
+  system: TestSystem,
+  caseNo: string,
+  actor: Actor = inspector,
+): Promise<CaseView> {
   return json<CaseView>(await system.call(actor, 'GET', `/api/v1/hazards/${caseNo}`), 200);
 }

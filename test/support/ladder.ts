@@ -30,7 +30,10 @@ export function expectedMessageId(
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Each message's recipient list, per rung, to see nothing is missing or doubled. */
-export function countBy(mails: ParsedMail[], key: (mail: ParsedMail) => string): Record<string, number> {
+export function countBy(
+  mails: ParsedMail[],
+  key: (mail: ParsedMail) => string,
+): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const mail of mails) counts[key(mail)] = (counts[key(mail)] ?? 0) + 1;
   return counts;

@@ -25,7 +25,13 @@ export interface TestSystem {
   em(): EntityManager;
   token(actor: Actor): Promise<string>;
   /** Calls the API as an actor; the body is sent as JSON unless it is FormData. */
-  call(actor: Actor | null, method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  call(
+    actor: Actor | null,
+    method: string,
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<Response>;
   startWorker(): Promise<void>;
   stopWorker(): Promise<void>;
   stop(): Promise<void>;
@@ -85,7 +91,12 @@ export async function startSystem(
   const orm = await openOrm(config.database.url);
   await seedDemoData(orm.em.fork());
 
-  let worker: { worker: Worker; running: Promise<void>; connection: NativeConnection; mailer: Mailer } | null = null;
+  let worker: {
+    worker: Worker;
+    running: Promise<void>;
+    connection: NativeConnection;
+    mailer: Mailer;
+  } | null = null;
 
   const system: TestSystem = {
     config,
@@ -97,7 +108,9 @@ export async function startSystem(
     token: (actor) => signToken(env.JWT_SECRET!, actor),
     async call(actor, method, url, body, headers = {}) {
       const init: RequestInit = { method, headers: { ...headers } };
-      if (actor) (init.headers as Record<string, string>).authorization = `Bearer ${await system.token(actor)}`;
+      if (actor)
+        (init.headers as Record<string, string>).authorization =
+          `Bearer ${await system.token(actor)}`;
       if (body instanceof FormData) init.body = body;
       else if (body !== undefined) {
         (init.headers as Record<string, string>)['content-type'] ??= 'application/json';

@@ -22,7 +22,10 @@ export class WorkerProcess {
     });
     this.child = child;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`worker did not start:\n${this.output}`)), 60_000);
+      const timer = setTimeout(
+        () => reject(new Error(`worker did not start:\n${this.output}`)),
+        60_000,
+      );
       const onData = (chunk: Buffer) => {
         this.output += chunk.toString();
         if (this.output.includes('Worker started')) {

@@ -11,19 +11,35 @@ const hour = 3_600_000;
 
 function opened(foundAt = registeredAt): HazardCase {
   return register(
-    { caseNo: 'YH-2026-000001', level: 'general', enterpriseId: 'E1', departmentId: 'yjj', foundAt, registeredAt },
+    {
+      caseNo: 'YH-2026-000001',
+      level: 'general',
+      enterpriseId: 'E1',
+      departmentId: 'yjj',
+      foundAt,
+      registeredAt,
+    },
     policy,
   );
 }
 
-function apply(state: HazardCase, command: HazardCommand, actor = enterprise, now = registeredAt + hour) {
+function apply(
+  state: HazardCase,
+  command: HazardCommand,
+  actor = enterprise,
+  now = registeredAt + hour,
+) {
   const decision = decide(state, command, actor, now, policy);
   if (!decision.ok) throw new Error(`refused: ${decision.message}`);
   return decision.next;
 }
 
 const confirm: HazardCommand = { type: 'confirm', signatory: '王建国', signature: '王建国' };
-const report: HazardCommand = { type: 'report_rectification', summary: '已更换', evidenceIds: ['e1'] };
+const report: HazardCommand = {
+  type: 'report_rectification',
+  summary: '已更换',
+  evidenceIds: ['e1'],
+};
 
 describe('registration', () => {
   it('flags a case not registered on the day it was found, in county time', () => {
@@ -34,7 +50,10 @@ describe('registration', () => {
   });
 
   it('gives the enterprise until the end of the next day to confirm', () => {
-    expect(opened().step).toMatchObject({ kind: 'confirmation', deadline: endOfCountyDay('2026-12-04') });
+    expect(opened().step).toMatchObject({
+      kind: 'confirmation',
+      deadline: endOfCountyDay('2026-12-04'),
+    });
   });
 });
 
@@ -48,7 +67,12 @@ describe('transitions', () => {
   it('reopens rectification with a new limit and round after a failed re-inspection', () => {
     const review = apply(apply(opened(), confirm), report);
     const now = registeredAt + 30 * hour;
-    const failed = apply(review, { type: 'reinspect', passed: false, findings: '未整改到位', rectificationLimit: 'P2D' }, inspector, now);
+    const failed = apply(
+      review,
+      { type: 'reinspect', passed: false, findings: '未整改到位', rectificationLimit: 'P2D' },
+      inspector,
+      now,
+    );
     expect(failed).toMatchObject({ status: 'rectifying', round: 2 });
     expect(failed.step).toMatchObject({ kind: 'rectification', round: 2 });
     expect(countyDate(failed.step!.deadline - 1)).toBe('2026-12-06');
@@ -63,22 +87,43 @@ describe('transitions', () => {
   it('moves the deadline on an approved extension and gives it a new revision', () => {
     const rectifying = apply(opened(), confirm);
     const requested = endOfCountyDay('2026-12-10');
-    const pending = apply(rectifying, { type: 'request_extension', reason: '暴雨停工', requestedDeadline: requested });
-    const approved = apply(pending, { type: 'decide_extension', approved: true, comment: '同意' }, inspector);
+    const pending = apply(rectifying, {
+      type: 'request_extension',
+      reason: '暴雨停工',
+      requestedDeadline: requested,
+    });
+    const approved = apply(
+      pending,
+      { type: 'decide_extension', approved: true, comment: '同意' },
+      inspector,
+    );
     expect(approved.step).toMatchObject({ deadline: requested, revision: 1 });
     expect(approved.extension).toBeNull();
   });
 
   it('keeps the deadline when an extension is refused', () => {
     const rectifying = apply(opened(), confirm);
-    const pending = apply(rectifying, { type: 'request_extension', reason: '人手不足', requestedDeadline: endOfCountyDay('2026-12-09') });
-    const refused = apply(pending, { type: 'decide_extension', approved: false, comment: '理由不充分' }, inspector);
+    const pending = apply(rectifying, {
+      type: 'request_extension',
+      reason: '人手不足',
+      requestedDeadline: endOfCountyDay('2026-12-09'),
+    });
+    const refused = apply(
+      pending,
+      { type: 'decide_extension', approved: false, comment: '理由不充分' },
+      inspector,
+    );
     expect(refused.step).toEqual(rectifying.step);
   });
 });
 
 describe('refusals', () => {
-  const refusal = (state: HazardCase, command: HazardCommand, actor = enterprise, now = registeredAt + hour) => {
+  const refusal = (
+    state: HazardCase,
+    command: HazardCommand,
+    actor = enterprise,
+    now = registeredAt + hour,
+  ) => {
     const decision = decide(state, command, actor, now, policy);
     return decision.ok ? null : { reason: decision.reason, message: decision.message };
   };
@@ -91,22 +136,38 @@ describe('refusals', () => {
     expect(refusal(opened(), confirm, actors.enterprise('E2'))?.reason).toBe('forbidden');
     const review = apply(apply(opened(), confirm), report);
     const other = actors.inspector('zjj');
-    expect(refusal(review, { type: 'reinspect', passed: true, findings: 'ok' }, other)?.reason).toBe('forbidden');
-    expect(refusal(review, { type: 'reinspect', passed: true, findings: 'ok' }, enterprise)?.reason).toBe('forbidden');
+    expect(
+      refusal(review, { type: 'reinspect', passed: true, findings: 'ok' }, other)?.reason,
+    ).toBe('forbidden');
+    expect(
+      refusal(review, { type: 'reinspect', passed: true, findings: 'ok' }, enterprise)?.reason,
+    ).toBe('forbidden');
   });
 
   it('refuses an extension after the limit has expired', () => {
     const rectifying = apply(opened(), confirm);
     const late = rectifying.step!.deadline + 1;
-    const command: HazardCommand = { type: 'request_extension', reason: 'x', requestedDeadline: late + 86_400_000 };
+    const command: HazardCommand = {
+      type: 'request_extension',
+      reason: 'x',
+      requestedDeadline: late + 86_400_000,
+    };
     expect(refusal(rectifying, command, enterprise, late)).toMatchObject({ reason: 'conflict' });
   });
 
   it('refuses an extension longer than the policy allows or not later than the deadline', () => {
     const rectifying = apply(opened(), confirm);
     const deadline = rectifying.step!.deadline;
-    const tooLong: HazardCommand = { type: 'request_extension', reason: 'x', requestedDeadline: deadline + 16 * 86_400_000 };
-    const notLater: HazardCommand = { type: 'request_extension', reason: 'x', requestedDeadline: deadline };
+    const tooLong: HazardCommand = {
+      type: 'request_extension',
+      reason: 'x',
+      requestedDeadline: deadline + 16 * 86_400_000,
+    };
+    const notLater: HazardCommand = {
+      type: 'request_extension',
+      reason: 'x',
+      requestedDeadline: deadline,
+    };
     expect(refusal(rectifying, tooLong)?.reason).toBe('invalid');
     expect(refusal(rectifying, notLater)?.reason).toBe('invalid');
   });
@@ -124,7 +185,11 @@ describe('the ladder plan', () => {
     const plan = planLadder(policy, deadline, registeredAt);
     const day = 86_400_000;
     expect(plan.map((r) => [r.rung, (r.at - deadline) / day])).toEqual([
-      [0, -1], [1, 0], [2, 1], [3, 3], [4, 7],
+      [0, -1],
+      [1, 0],
+      [2, 1],
+      [3, 3],
+      [4, 7],
     ]);
   });
 
