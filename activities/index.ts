@@ -1,4 +1,5 @@
 import type { Orm } from '../db/orm';
+import { notifyAssessor, recordAssessment } from './assessment';
 import { Mailer } from './mailer';
 import { recordTransition } from './record-transition';
 import { sendEscalation } from './send-escalation';
@@ -17,5 +18,7 @@ export function createActivities(deps: ActivityDeps): HazardActivities {
   return {
     recordTransition: (record) => recordTransition(em(), record),
     sendEscalation: (request) => sendEscalation(em(), deps, request),
+    recordAssessment: (record) => recordAssessment(em(), record),
+    notifyAssessor: (request) => notifyAssessor(em(), deps, request),
   };
 }

@@ -16,6 +16,11 @@ function stateColumns(state: HazardCase) {
     step_deadline: toDate(state.step?.deadline),
     rung: state.rung,
     pending_extension: state.extension ? JSON.stringify(state.extension) : null,
+    grading: state.grading ? JSON.stringify(state.grading) : null,
+    plan: state.plan ? JSON.stringify(state.plan) : null,
+    stop_order: state.stopOrder ? JSON.stringify(state.stopOrder) : null,
+    assessment_id: state.assessment?.id ?? null,
+    assessor_body_id: state.assessment?.bodyId ?? null,
   };
 }
 
@@ -87,6 +92,7 @@ export async function recordTransition(em: EntityManager, record: TransitionReco
     await q(
       `update hazard_case set status = ?, confirmed_at = ?, closed_at = ?, round = ?,
          step_kind = ?, step_key = ?, step_deadline = ?, rung = ?, pending_extension = ?,
+         level = ?, grading = ?, plan = ?, stop_order = ?, assessment_id = ?, assessor_body_id = ?,
          last_seq = ?, updated_at = now()
        where case_no = ? and last_seq < ?`,
       [
@@ -99,6 +105,12 @@ export async function recordTransition(em: EntityManager, record: TransitionReco
         columns.step_deadline,
         columns.rung,
         columns.pending_extension,
+        state.level,
+        columns.grading,
+        columns.plan,
+        columns.stop_order,
+        columns.assessment_id,
+        columns.assessor_body_id,
         seq,
         caseNo,
         seq,

@@ -1,11 +1,19 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Department, DepartmentSchema, Enterprise, EnterpriseSchema } from '../db/entities';
-import { HazardCaseSchema } from '../db/entities';
+import {
+  AssessmentBodySchema,
+  Department,
+  DepartmentSchema,
+  Enterprise,
+  EnterpriseSchema,
+  HazardCaseRow,
+  HazardCaseSchema,
+} from '../db/entities';
 import { composeEscalation } from '../domain/escalation-mail';
 import { responsibleFor } from '../domain/hazard';
 import type { RecipientKind } from '../domain/policy';
-import { Mailer, messageIdFor } from './mailer';
+import { claimMail, sendClaimed } from './mail-ledger';
+import type { Mailer } from './mailer';
 import type { EscalationOutcome, EscalationRequest } from './types';
 
 export interface EscalationDeps {
@@ -22,6 +30,7 @@ async function resolveRecipients(
   em: EntityManager,
   kinds: RecipientKind[],
   request: EscalationRequest,
+  hazard: HazardCaseRow,
   enterprise: Enterprise,
   department: Department,
 ): Promise<string[]> {
@@ -30,7 +39,13 @@ async function resolveRecipients(
     const target = kind === 'responsible' ? responsibleFor(request.step.kind) : kind;
     if (target === 'enterprise') addresses.push(...enterpriseAddresses(enterprise));
     else if (target === 'department') addresses.push(department.escalationEmail);
-    else {
+    else if (target === 'assessor') {
+      const body = hazard.assessorBodyId
+        ? await em.findOne(AssessmentBodySchema, { id: hazard.assessorBodyId })
+        : null;
+      if (!body) throw ApplicationFailure.retryable(`case ${hazard.caseNo} has no assessor on record`);
+      addresses.push(body.email);
+    } else {
       const bodies = await em.find(DepartmentSchema, { kind: target }, { orderBy: { id: 'asc' } });
       if (bodies.length === 0) {
         throw ApplicationFailure.retryable(
@@ -57,7 +72,14 @@ export async function sendEscalation(
   const hazard = await em.findOneOrFail(HazardCaseSchema, { caseNo });
   const enterprise = await em.findOneOrFail(EnterpriseSchema, { id: hazard.enterpriseId });
   const department = await em.findOneOrFail(DepartmentSchema, { id: hazard.departmentId });
-  const recipients = await resolveRecipients(em, request.notify, request, enterprise, department);
+  const recipients = await resolveRecipients(
+    em,
+    request.notify,
+    request,
+    hazard,
+    enterprise,
+    department,
+  );
 
   const now = Date.now();
   const mail = composeEscalation({
@@ -77,6 +99,7 @@ export async function sendEscalation(
   });
   const rungKey = `${caseNo}/${stepKey}/rung-${rung}`;
 
+  const ledgerMail = { caseNo, key: rungKey, recipients, ...mail };
   const pending = await em.transactional(async (tx) => {
     await tx.execute(
       `insert into case_event (case_no, idempotency_key, type, occurred_at, step_key, rung, data)
@@ -95,41 +118,11 @@ export async function sendEscalation(
        where case_no = ? and step_key = ? and coalesce(rung, -1) < ?`,
       [rung, caseNo, stepKey, rung],
     );
-    const claimed: { key: string; messageId: string; recipient: string }[] = [];
-    for (const recipient of recipients) {
-      const key = `${rungKey}/${recipient}`;
-      await tx.execute(
-        `insert into email_ledger (idempotency_key, case_no, message_id, recipient, subject,
-           status, claimed_at) values (?, ?, ?, ?, ?, 'claimed', now())
-         on conflict (idempotency_key) do nothing`,
-        [key, caseNo, messageIdFor(key, deps.mailFrom), recipient, mail.subject],
-      );
-      const [entry] = await tx.execute<{ status: string; message_id: string }[]>(
-        'select status, message_id from email_ledger where idempotency_key = ?',
-        [key],
-      );
-      if (entry?.status === 'claimed')
-        claimed.push({ key, messageId: entry.message_id, recipient });
-    }
-    return claimed;
+    return claimMail(tx, ledgerMail, deps.mailFrom);
   });
 
-  for (const entry of pending) {
-    await em.execute('update email_ledger set attempts = attempts + 1 where idempotency_key = ?', [
-      entry.key,
-    ]);
-    await deps.mailer.send({
-      to: entry.recipient,
-      subject: mail.subject,
-      text: mail.text,
-      messageId: entry.messageId,
-    });
-    await em.execute(
-      `update email_ledger set status = 'sent', sent_at = now() where idempotency_key = ?`,
-      [entry.key],
-    );
-    log.info('Escalation sent', { caseNo, stepKey, rung, recipient: entry.recipient });
-  }
+  await sendClaimed(em, deps.mailer, ledgerMail, pending);
+  log.info('Escalation sent', { caseNo, stepKey, rung, recipients: recipients.length });
 
   return { recipients, sent: pending.length, alreadySent: recipients.length - pending.length };
 }

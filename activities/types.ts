@@ -31,7 +31,31 @@ export interface EscalationOutcome {
 }
 
 /** What workflows may call; implemented by activities/index.ts. */
-export interface HazardActivities {
+export interface HazardActivities extends AssessmentActivities {
   recordTransition(record: TransitionRecord): Promise<void>;
   sendEscalation(request: EscalationRequest): Promise<EscalationOutcome>;
+}
+
+export interface AssessmentRecord {
+  caseNo: string;
+  assessmentId: string;
+  bodyId: string;
+  round: number;
+  assignedAt: number;
+  deadline: number;
+  status: 'assigned' | 'passed' | 'failed' | 'withdrawn';
+  at: number;
+  findings?: string;
+  reportEvidenceId?: string;
+  signedBy?: string;
+}
+
+export interface AssessmentActivities {
+  recordAssessment(record: AssessmentRecord): Promise<void>;
+  notifyAssessor(request: {
+    caseNo: string;
+    assessmentId: string;
+    bodyId: string;
+    deadline: number;
+  }): Promise<void>;
 }

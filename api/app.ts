@@ -7,6 +7,7 @@ import type { ApiDeps } from './deps';
 import { toProblem } from './errors';
 import { idempotency } from './idempotency';
 import { HttpProblem, problemBody, problems } from './problem';
+import { assessmentRoutes } from './routes/assessments';
 import { docsRoutes } from './routes/docs';
 import { evidenceRoutes } from './routes/evidence';
 import { hazardRoutes } from './routes/hazards';
@@ -45,6 +46,7 @@ export function createApp(deps: ApiDeps): express.Express {
   api.use(referenceRoutes(deps.orm));
   api.use(hazardRoutes(deps));
   api.use(evidenceRoutes(deps));
+  api.use(assessmentRoutes(deps));
   app.use('/api/v1', api);
 
   app.use((req: Request) => {

@@ -11,6 +11,7 @@ const claimsSchema = z.object({
   role: z.enum(roles),
   dept: z.string().min(1).optional(),
   ent: z.string().min(1).optional(),
+  org: z.string().min(1).optional(),
 });
 
 export type Verifier = (token: string) => Promise<Actor>;
@@ -38,12 +39,16 @@ export function createVerifier(auth: AppConfig['auth']): Verifier {
     if (claims.role === 'enterprise' && !claims.ent) {
       throw new Error('enterprise tokens carry their enterprise in "ent"');
     }
+    if (claims.role === 'assessor' && !claims.org) {
+      throw new Error('assessor tokens carry their assessment body in "org"');
+    }
     return {
       id: claims.sub,
       name: claims.name,
       role: claims.role,
       departmentId: claims.dept,
       enterpriseId: claims.ent,
+      assessorId: claims.org,
     };
   };
 }
@@ -59,6 +64,7 @@ export async function signToken(
     role: actor.role,
     ...(actor.departmentId ? { dept: actor.departmentId } : {}),
     ...(actor.enterpriseId ? { ent: actor.enterpriseId } : {}),
+    ...(actor.assessorId ? { org: actor.assessorId } : {}),
   })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(actor.id)

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { isValidCreditCode } from '../domain/credit-code';
 import { isDuration } from '../domain/duration';
 import { hazardSources, hazardStatuses } from '../domain/hazard';
+import { stepKinds } from '../domain/policy';
 
 extendZodWithOpenApi(z);
 
@@ -48,10 +49,20 @@ export const enterpriseInput = z
   .strict()
   .openapi('EnterpriseInput');
 
+export const gradingInput = z
+  .object({
+    standard: text(200).openapi({ example: '工贸企业重大事故隐患判定标准' }),
+    edition: text(50).openapi({ example: '2023' }),
+    item: text(100).openapi({ example: '第四条第（一）项' }),
+  })
+  .strict()
+  .openapi('Grading', { description: 'The standard, edition and item a major grading follows.' });
+
 export const openHazardInput = z
   .object({
     enterpriseId: z.string().min(1),
-    level: z.literal('general').openapi({ description: 'Major hazards are not handled yet.' }),
+    level: z.enum(['general', 'major']),
+    grading: gradingInput.optional().openapi({ description: 'Required for a major hazard.' }),
     source: z.enum(hazardSources),
     title: text(200).openapi({ example: '储罐区可燃气体报警器失效' }),
     description: text(4000),
@@ -59,6 +70,14 @@ export const openHazardInput = z
     foundAt: instant,
   })
   .strict()
+  .refine((input) => input.level === 'general' || input.grading !== undefined, {
+    path: ['grading'],
+    message: 'a major hazard names the standard, edition and item it was judged against',
+  })
+  .refine((input) => input.level === 'major' || input.grading === undefined, {
+    path: ['grading'],
+    message: 'only a major hazard carries a grading',
+  })
   .openapi('OpenHazardInput');
 
 export const confirmInput = z
@@ -111,7 +130,93 @@ export const hazardListQuery = z
   })
   .strict();
 
-export const evidenceKinds = ['photo_before', 'photo_after', 'test_report', 'other'] as const;
+export const evidenceKinds = [
+  'photo_before',
+  'photo_after',
+  'test_report',
+  'plan',
+  'assessment_report',
+  'other',
+] as const;
+
+export const planInput = z
+  .object({
+    goalAndTasks: text(4000).openapi({ description: '治理的目标和任务' }),
+    methodsAndMeasures: text(4000).openapi({ description: '采取的方法和措施' }),
+    fundingAndMaterials: text(4000).openapi({ description: '经费和物资的落实' }),
+    responsibleBodyAndPeople: text(2000).openapi({ description: '负责治理的机构和人员' }),
+    timeLimit: z
+      .object({ deadline: instant, requirements: text(2000) })
+      .strict()
+      .openapi({ description: '治理的时限和要求; the deadline becomes the rectification deadline' }),
+    safetyMeasuresAndEmergencyPlan: text(4000).openapi({
+      description: '安全措施和应急预案',
+    }),
+  })
+  .strict()
+  .openapi('GovernancePlan');
+
+export const planReviewInput = z
+  .object({ accepted: z.boolean(), reasons: text(4000) })
+  .strict()
+  .openapi('PlanReviewInput');
+
+export const stopOrderInput = z
+  .object({
+    scope: z.enum(['whole', 'partial']),
+    description: text(2000).openapi({ example: '二号储罐区及相关装置停产' }),
+  })
+  .strict()
+  .openapi('StopOrderInput');
+
+export const stopOrderLiftInput = z
+  .object({ reason: text(2000) })
+  .strict()
+  .openapi('StopOrderLiftInput');
+
+export const assignAssessorInput = z
+  .object({ bodyId: z.string().min(1) })
+  .strict()
+  .openapi('AssignAssessorInput');
+
+export const closureInput = z
+  .object({ comment: text(2000) })
+  .strict()
+  .openapi('ClosureInput');
+
+export const regradingInput = z
+  .object({
+    level: z.enum(['general', 'major']),
+    reason: text(2000),
+    grading: gradingInput.optional(),
+  })
+  .strict()
+  .refine((input) => input.level === 'general' || input.grading !== undefined, {
+    path: ['grading'],
+    message: 'regrading to major names the standard, edition and item',
+  })
+  .openapi('RegradingInput');
+
+export const signOffInput = z
+  .object({ passed: z.boolean(), findings: text(4000), reportEvidenceId: z.uuid() })
+  .strict()
+  .openapi('SignOffInput');
+
+export const assessmentBodyInput = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'lower-case letters, digits and dashes, 2 to 40'),
+    name: text(200).openapi({ example: '某某安全技术服务有限公司' }),
+    accreditationNo: text(100).openapi({ example: 'APJ-（浙）-001' }),
+    email: email,
+  })
+  .strict()
+  .openapi('AssessmentBodyInput');
+
+export const assessmentIdParam = z.object({
+  id: z.string().regex(/^YH-\d{4}-\d{6}-A\d+$/, 'an assessment id looks like YH-2026-000001-A1'),
+});
 export const evidenceUploadFields = z.object({ kind: z.enum(evidenceKinds) }).strict();
 
 export const caseNoParam = z.object({
@@ -131,7 +236,7 @@ export const problemSchema = z
   .openapi('Problem');
 
 const step = z.object({
-  kind: z.enum(['confirmation', 'rectification', 'reinspection']),
+  kind: z.enum(stepKinds),
   round: z.number().int(),
   deadline: z.string(),
 });
@@ -161,6 +266,17 @@ export const hazardView = z
       .object({ reason: z.string(), requestedDeadline: z.string(), requestedAt: z.string() })
       .nullable()
       .optional(),
+    grading: gradingInput.nullable(),
+    plan: z.record(z.string(), z.unknown()).nullable(),
+    stopOrder: z
+      .object({
+        scope: z.enum(['whole', 'partial']),
+        description: z.string(),
+        issuedAt: z.string(),
+        issuedBy: z.string(),
+      })
+      .nullable(),
+    assessment: z.object({ id: z.string(), bodyId: z.string() }).nullable(),
   })
   .openapi('Hazard');
 

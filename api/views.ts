@@ -35,6 +35,15 @@ export function hazardView(row: HazardCaseRow, now = Date.now()) {
           requestedAt: iso(row.pendingExtension.requestedAt)!,
         }
       : null,
+    grading: row.grading,
+    plan: row.plan,
+    stopOrder: row.stopOrder
+      ? { ...row.stopOrder, issuedAt: iso(row.stopOrder.issuedAt)! }
+      : null,
+    assessment:
+      row.assessmentId && row.assessorBodyId
+        ? { id: row.assessmentId, bodyId: row.assessorBodyId }
+        : null,
   };
 }
 

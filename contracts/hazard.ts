@@ -1,5 +1,5 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Actor, HazardCase, HazardCommand, HazardLevel } from '../domain/hazard';
+import type { Actor, Grading, HazardCase, HazardCommand, HazardLevel } from '../domain/hazard';
 import type { Policy } from '../domain/policy';
 
 /** The contract between the API and the worker for hazard cases. */
@@ -12,6 +12,7 @@ export function hazardWorkflowId(caseNo: string): string {
 export interface OpenHazardInput {
   caseNo: string;
   level: HazardLevel;
+  grading?: Grading | null;
   enterpriseId: string;
   departmentId: string;
   title: string;
@@ -40,7 +41,48 @@ export const commandUpdates = {
   decide_extension: defineUpdate<HazardCase, [CommandRequest]>('decideExtension'),
   report_rectification: defineUpdate<HazardCase, [CommandRequest]>('reportRectification'),
   reinspect: defineUpdate<HazardCase, [CommandRequest]>('reinspect'),
-} as const satisfies Record<HazardCommand['type'], unknown>;
+  submit_plan: defineUpdate<HazardCase, [CommandRequest]>('submitPlan'),
+  review_plan: defineUpdate<HazardCase, [CommandRequest]>('reviewPlan'),
+  issue_stop_order: defineUpdate<HazardCase, [CommandRequest]>('issueStopOrder'),
+  lift_stop_order: defineUpdate<HazardCase, [CommandRequest]>('liftStopOrder'),
+  assign_assessor: defineUpdate<HazardCase, [CommandRequest]>('assignAssessor'),
+  confirm_closure: defineUpdate<HazardCase, [CommandRequest]>('confirmClosure'),
+  regrade: defineUpdate<HazardCase, [CommandRequest]>('regrade'),
+} as const satisfies Record<ApiCommandType, unknown>;
+
+/** Commands the API sends; an assessment's conclusion comes from its sign-off workflow. */
+export type ApiCommandType = Exclude<HazardCommand['type'], 'conclude_assessment'>;
+
+/** Waits until the case has taken in the conclusion of the given assessment. */
+export const assessmentConcludedUpdate = defineUpdate<HazardCase, [string]>('assessmentConcluded');
+
+export function assessmentWorkflowId(assessmentId: string): string {
+  return `assessment/${assessmentId}`;
+}
+
+export interface AssessmentInput {
+  caseNo: string;
+  assessmentId: string;
+  bodyId: string;
+  round: number;
+  assignedAt: number;
+  deadline: number;
+  policy: Policy;
+}
+
+export interface SignOff {
+  passed: boolean;
+  findings: string;
+  reportEvidenceId: string;
+}
+
+export interface AssessmentOutcome extends SignOff {
+  assessmentId: string;
+  signedBy: Actor;
+}
+
+export const signOffUpdate = defineUpdate<AssessmentOutcome, [SignOff & { actor: Actor }]>('signOff');
+export const assessmentQuery = defineQuery<{ input: Omit<AssessmentInput, 'policy'>; outcome: AssessmentOutcome | null }>('assessment');
 export const stateQuery = defineQuery<HazardCase>('state');
 
 /** Failure types an update validator raises, mapped to HTTP statuses by the API. */

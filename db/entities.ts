@@ -77,6 +77,11 @@ export interface HazardCaseRow {
   stepDeadline: Date | null;
   rung: number | null;
   pendingExtension: { reason: string; requestedDeadline: number; requestedAt: number } | null;
+  grading: { standard: string; edition: string; item: string } | null;
+  plan: Record<string, unknown> | null;
+  stopOrder: { scope: string; description: string; issuedAt: number; issuedBy: string } | null;
+  assessmentId: string | null;
+  assessorBodyId: string | null;
   openedBy: string;
   lastSeq: number;
   updatedAt: Date;
@@ -108,6 +113,11 @@ export const HazardCaseSchema = new EntitySchema<HazardCaseRow>({
     stepDeadline: { type: 'Date', nullable: true },
     rung: { type: 'integer', nullable: true },
     pendingExtension: { type: 'json', nullable: true },
+    grading: { type: 'json', nullable: true },
+    plan: { type: 'json', nullable: true },
+    stopOrder: { type: 'json', nullable: true },
+    assessmentId: { type: 'string', nullable: true },
+    assessorBodyId: { type: 'string', nullable: true },
     openedBy: { type: 'string' },
     lastSeq: { type: 'integer' },
     updatedAt: { type: 'Date' },
@@ -204,7 +214,61 @@ export const EmailLedgerSchema = new EntitySchema<EmailLedgerEntry>({
   },
 });
 
+export interface AssessmentBody {
+  id: string;
+  name: string;
+  accreditationNo: string;
+  email: string;
+  createdAt: Date;
+}
+
+export const AssessmentBodySchema = new EntitySchema<AssessmentBody>({
+  name: 'AssessmentBody',
+  tableName: 'assessment_body',
+  properties: {
+    id: { type: 'string', primary: true },
+    name: { type: 'string' },
+    accreditationNo: { type: 'string', unique: true },
+    email: { type: 'string' },
+    createdAt: { type: 'Date', onCreate: () => new Date() },
+  },
+});
+
+export interface AssessmentRow {
+  id: string;
+  caseNo: string;
+  bodyId: string;
+  round: number;
+  status: 'assigned' | 'passed' | 'failed' | 'withdrawn';
+  assignedAt: Date;
+  deadline: Date;
+  concludedAt: Date | null;
+  findings: string | null;
+  reportEvidenceId: string | null;
+  signedBy: string | null;
+}
+
+export const AssessmentSchema = new EntitySchema<AssessmentRow>({
+  name: 'AssessmentRow',
+  tableName: 'assessment',
+  properties: {
+    id: { type: 'string', primary: true },
+    caseNo: { type: 'string' },
+    bodyId: { type: 'string' },
+    round: { type: 'integer' },
+    status: { type: 'string' },
+    assignedAt: { type: 'Date' },
+    deadline: { type: 'Date' },
+    concludedAt: { type: 'Date', nullable: true },
+    findings: { type: 'text', nullable: true },
+    reportEvidenceId: { type: 'uuid', nullable: true },
+    signedBy: { type: 'string', nullable: true },
+  },
+});
+
 export const entities = [
+  AssessmentBodySchema,
+  AssessmentSchema,
   DepartmentSchema,
   EnterpriseSchema,
   HazardCaseSchema,

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { creditCodeCheckChar } from '../domain/credit-code';
-import { DepartmentSchema, EnterpriseSchema } from './entities';
+import { AssessmentBodySchema, DepartmentSchema, EnterpriseSchema } from './entities';
 
 const departments = [
   {
@@ -83,9 +83,31 @@ const enterprises = [
   },
 ];
 
-/** Loads demonstration reference data into an empty database; returns whether it did. */
+const assessmentBodies = [
+  {
+    id: 'anke',
+    name: '安科安全技术咨询有限公司',
+    accreditationNo: 'APJ-（县）-2026-001',
+    email: 'pinggu@anke-safety.example',
+  },
+  {
+    id: 'huaan',
+    name: '华安安全评价中心',
+    accreditationNo: 'APJ-（县）-2026-002',
+    email: 'report@huaan-eval.example',
+  },
+];
+
+/** Loads demonstration reference data into the tables that are empty; returns whether it did. */
 export async function seedDemoData(em: EntityManager): Promise<boolean> {
-  if ((await em.count(DepartmentSchema, {})) > 0) return false;
+  let loaded = false;
+  if ((await em.count(AssessmentBodySchema, {})) === 0) {
+    const createdAt = new Date();
+    for (const body of assessmentBodies) em.create(AssessmentBodySchema, { ...body, createdAt });
+    await em.flush();
+    loaded = true;
+  }
+  if ((await em.count(DepartmentSchema, {})) > 0) return loaded;
   await em.transactional(async (tx) => {
     const createdAt = new Date();
     for (const department of departments) tx.create(DepartmentSchema, { ...department, createdAt });
@@ -111,3 +133,4 @@ export async function seedDemoData(em: EntityManager): Promise<boolean> {
 }
 
 export const demoEnterprises = enterprises;
+export const demoAssessmentBodies = assessmentBodies;

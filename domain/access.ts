@@ -3,9 +3,13 @@ import type { Actor } from './hazard';
 export interface CaseScope {
   enterpriseId: string;
   departmentId: string;
+  assessorBodyId?: string | null;
 }
 
-/** Who may read a case: its enterprise, its department's staff, and the county bodies. */
+/**
+ * Who may read a case: its enterprise, its department's staff, the county bodies, and the
+ * assessment body assigned to it while it is.
+ */
 export function canView(actor: Actor, scope: CaseScope): boolean {
   switch (actor.role) {
     case 'enterprise':
@@ -13,6 +17,8 @@ export function canView(actor: Actor, scope: CaseScope): boolean {
     case 'inspector':
     case 'department':
       return actor.departmentId === scope.departmentId;
+    case 'assessor':
+      return !!actor.assessorId && actor.assessorId === scope.assessorBodyId;
     case 'committee_office':
     case 'committee':
     case 'admin':
@@ -30,6 +36,8 @@ export function listScope(actor: Actor): Partial<CaseScope> | null {
     case 'inspector':
     case 'department':
       return { departmentId: actor.departmentId };
+    case 'assessor':
+      return { assessorBodyId: actor.assessorId };
     case 'committee_office':
     case 'committee':
     case 'admin':

@@ -3,8 +3,13 @@ import type { StepKind } from './hazard';
 
 export const stepNames: Record<StepKind, string> = {
   confirmation: '企业确认隐患',
+  plan: '制定治理方案',
+  plan_review: '审查治理方案',
   rectification: '隐患整改',
   reinspection: '整改复查',
+  assignment: '委托第三方评估',
+  assessment: '第三方评估',
+  closure: '销号确认',
 };
 
 /** What each rung means, in the words of the county plan. */
@@ -83,6 +88,41 @@ export function composeEscalation(facts: EscalationFacts): { subject: string; te
       `查看案件：${facts.caseUrl}`,
       '',
       '本邮件由县安全生产监督检查系统自动发送，同一级督办只发送一次，并已记入案件档案。',
+    ].join('\n'),
+  };
+}
+
+export interface AssignmentFacts {
+  caseNo: string;
+  assessmentId: string;
+  title: string;
+  enterpriseName: string;
+  departmentName: string;
+  bodyName: string;
+  deadline: number;
+  signOffUrl: string;
+  caseUrl: string;
+}
+
+/** The letter that commissions an assessment body (第三方评估委托). */
+export function composeAssignment(facts: AssignmentFacts): { subject: string; text: string } {
+  const deadline = formatCountyTime(facts.deadline);
+  return {
+    subject: `【第三方评估委托】重大隐患 ${facts.caseNo} 整改评估，请于 ${deadline} 前签署意见`,
+    text: [
+      `${facts.bodyName}：`,
+      '',
+      `${facts.departmentName}委托贵机构对以下重大隐患的整改结果进行评估：`,
+      `隐患编号：${facts.caseNo}`,
+      `隐患内容：${facts.title}`,
+      `生产经营单位：${facts.enterpriseName}`,
+      `评估编号：${facts.assessmentId}`,
+      `签署期限：${deadline}（北京时间）`,
+      '',
+      `查看案件与证据：${facts.caseUrl}`,
+      `签署评估意见（合格或不合格，并附评估报告）：${facts.signOffUrl}`,
+      '',
+      '逾期未签署的，将依次报监管部门和县安委办督办。',
     ].join('\n'),
   };
 }

@@ -1,7 +1,8 @@
 import { countyDate } from './county-time';
 import { parseDuration } from './duration';
 import { dayCounter } from './calendar';
-import type { Policy } from './policy';
+import * as major from './major-hazard';
+import type { Policy, PolicyStepKind } from './policy';
 
 export const hazardLevels = ['general', 'major'] as const;
 export type HazardLevel = (typeof hazardLevels)[number];
@@ -15,11 +16,21 @@ export const hazardSources = [
 ] as const;
 export type HazardSource = (typeof hazardSources)[number];
 
-export const hazardStatuses = ['registered', 'rectifying', 'under_review', 'closed'] as const;
+export const hazardStatuses = [
+  'registered',
+  'planning',
+  'plan_review',
+  'rectifying',
+  'under_review',
+  'awaiting_assessment',
+  'assessing',
+  'awaiting_closure',
+  'closed',
+] as const;
 export type HazardStatus = (typeof hazardStatuses)[number];
 
 /** The step of a case that has a deadline, and so an escalation ladder. */
-export type StepKind = 'confirmation' | 'rectification' | 'reinspection';
+export type StepKind = PolicyStepKind;
 
 export const roles = [
   'inspector',
@@ -41,6 +52,8 @@ export interface Actor {
   role: Role;
   departmentId?: string;
   enterpriseId?: string;
+  /** The assessment body an assessor acts for. */
+  assessorId?: string;
 }
 
 export interface Step {
@@ -58,6 +71,37 @@ export interface ExtensionRequest {
   requestedDeadline: number;
   requestedAt: number;
   requestedBy: string;
+}
+
+/** The standard a major grading was judged against: standards change while cases are open. */
+export interface Grading {
+  standard: string;
+  edition: string;
+  item: string;
+}
+
+/** The six required parts of a governance plan (治理方案). */
+export interface GovernancePlan {
+  goalAndTasks: string;
+  methodsAndMeasures: string;
+  fundingAndMaterials: string;
+  responsibleBodyAndPeople: string;
+  timeLimit: { deadline: number; requirements: string };
+  safetyMeasuresAndEmergencyPlan: string;
+}
+
+export interface StopOrder {
+  scope: 'whole' | 'partial';
+  description: string;
+  issuedAt: number;
+  issuedBy: string;
+}
+
+export interface Assessment {
+  id: string;
+  bodyId: string;
+  assignedAt: number;
+  deadline: number;
 }
 
 /** The live state of one hazard case, as its workflow holds it. */
@@ -78,6 +122,13 @@ export interface HazardCase {
   rung: number | null;
   confirmedAt: number | null;
   closedAt: number | null;
+  grading: Grading | null;
+  plan: GovernancePlan | null;
+  /** The plan step, kept while the plan is reviewed so a returned plan resumes its ladder. */
+  planStep: Step | null;
+  stopOrder: StopOrder | null;
+  assessment: Assessment | null;
+  assessments: number;
 }
 
 export type HazardCommand =
@@ -85,7 +136,21 @@ export type HazardCommand =
   | { type: 'request_extension'; reason: string; requestedDeadline: number }
   | { type: 'decide_extension'; approved: boolean; comment: string }
   | { type: 'report_rectification'; summary: string; evidenceIds: string[] }
-  | { type: 'reinspect'; passed: boolean; findings: string; rectificationLimit?: string };
+  | { type: 'reinspect'; passed: boolean; findings: string; rectificationLimit?: string }
+  | { type: 'submit_plan'; plan: GovernancePlan }
+  | { type: 'review_plan'; accepted: boolean; reasons: string }
+  | { type: 'issue_stop_order'; scope: StopOrder['scope']; description: string }
+  | { type: 'lift_stop_order'; reason: string }
+  | { type: 'assign_assessor'; bodyId: string }
+  | {
+      type: 'conclude_assessment';
+      assessmentId: string;
+      passed: boolean;
+      findings: string;
+      reportEvidenceId: string;
+    }
+  | { type: 'confirm_closure'; comment: string }
+  | { type: 'regrade'; level: HazardLevel; reason: string; grading?: Grading };
 
 export type HazardEventType =
   | 'registered'
@@ -98,7 +163,17 @@ export type HazardEventType =
   | 'reinspection_failed'
   | 'closed'
   | 'escalated'
-  | 'evidence_added';
+  | 'evidence_added'
+  | 'plan_submitted'
+  | 'plan_accepted'
+  | 'plan_returned'
+  | 'stop_order_issued'
+  | 'stop_order_lifted'
+  | 'assessor_assigned'
+  | 'assessment_passed'
+  | 'assessment_failed'
+  | 'closure_confirmed'
+  | 'regraded';
 
 export interface HazardEventDraft {
   type: HazardEventType;
@@ -119,6 +194,7 @@ export function currentDeadline(hazard: HazardCase): number | null {
 export interface Registration {
   caseNo: string;
   level: HazardLevel;
+  grading?: Grading | null;
   enterpriseId: string;
   departmentId: string;
   foundAt: number;
@@ -140,24 +216,49 @@ export function register(input: Registration, policy: Policy): HazardCase {
     rung: null,
     confirmedAt: null,
     closedAt: null,
+    grading: input.grading ?? null,
+    plan: null,
+    planStep: null,
+    stopOrder: null,
+    assessment: null,
+    assessments: 0,
   };
 }
 
-function refuse(reason: Refusal['reason'], message: string): Refusal {
+export function refuse(reason: Refusal['reason'], message: string): Refusal {
   return { ok: false, reason, message };
 }
 
-/** Who may issue each command: the case's own enterprise, or its department's staff. */
+const byEnterprise: HazardCommand['type'][] = [
+  'confirm',
+  'request_extension',
+  'report_rectification',
+  'submit_plan',
+];
+
+/**
+ * Who may issue each command: the case's own enterprise, its department's staff, the assigned
+ * assessment body, or for closure the committee office.
+ */
 export function authorize(
   hazard: HazardCase,
   command: HazardCommand,
   actor: Actor,
 ): Refusal | null {
-  const byEnterprise = ['confirm', 'request_extension', 'report_rectification'];
   if (byEnterprise.includes(command.type)) {
     if (actor.role !== 'enterprise' || actor.enterpriseId !== hazard.enterpriseId) {
       return refuse('forbidden', '只有本案企业可以执行此操作');
     }
+    return null;
+  }
+  if (command.type === 'conclude_assessment') {
+    if (actor.role !== 'assessor' || !hazard.assessment || actor.assessorId !== hazard.assessment.bodyId) {
+      return refuse('forbidden', '只有受委托的第三方技术机构可以签署评估意见');
+    }
+    return null;
+  }
+  if (command.type === 'confirm_closure') {
+    if (actor.role !== 'committee_office') return refuse('forbidden', '只有县安委办可以确认销号');
     return null;
   }
   const staff = actor.role === 'inspector' || actor.role === 'department';
@@ -186,6 +287,7 @@ export function decide(
   switch (command.type) {
     case 'confirm': {
       if (hazard.status !== 'registered') return refuse('conflict', '隐患已经确认');
+      if (hazard.level === 'major') return major.confirm(hazard, command, now, policy);
       const limit = parseDuration(policy.general.rectification);
       const deadline = counter.dueAfter(hazard.registeredAt, limit);
       const step: Step = { kind: 'rectification', round: 1, revision: 0, startedAt: now, deadline };
@@ -252,6 +354,7 @@ export function decide(
     case 'report_rectification': {
       if (hazard.status !== 'rectifying') return refuse('conflict', '当前不在整改阶段');
       if (command.evidenceIds.length === 0) return refuse('invalid', '整改报告至少需要一份证据');
+      if (hazard.level === 'major') return major.reportRectification(hazard, command, now, policy);
       const limit = parseDuration(policy.general.reinspection);
       const step: Step = {
         kind: 'reinspection',
@@ -306,14 +409,44 @@ export function decide(
         },
       ]);
     }
+
+    case 'submit_plan':
+      return major.submitPlan(hazard, command, now, policy);
+    case 'review_plan':
+      return major.reviewPlan(hazard, command, now, policy);
+    case 'issue_stop_order':
+      return major.issueStopOrder(hazard, command, actor, now);
+    case 'lift_stop_order':
+      return major.liftStopOrder(hazard, command);
+    case 'assign_assessor':
+      return major.assignAssessor(hazard, command, now, policy);
+    case 'conclude_assessment':
+      return major.concludeAssessment(hazard, command, now, policy);
+    case 'confirm_closure':
+      return major.confirmClosure(hazard, command, now);
+    case 'regrade':
+      return major.regrade(hazard, command, now, policy);
   }
 }
 
-function accept(next: HazardCase, events: HazardEventDraft[]): Decision {
+export function accept(next: HazardCase, events: HazardEventDraft[]): Decision {
   return { ok: true, next, events };
 }
 
-/** Who owes the current step: the enterprise, or for a re-inspection the department. */
-export function responsibleFor(step: StepKind): 'enterprise' | 'department' {
-  return step === 'reinspection' ? 'department' : 'enterprise';
+export type Responsible = 'enterprise' | 'department' | 'assessor' | 'committee_office';
+
+/** Who owes a step, and so receives its reminder. */
+export function responsibleFor(step: StepKind): Responsible {
+  switch (step) {
+    case 'confirmation':
+    case 'plan':
+    case 'rectification':
+      return 'enterprise';
+    case 'assessment':
+      return 'assessor';
+    case 'closure':
+      return 'committee_office';
+    default:
+      return 'department';
+  }
 }

@@ -1,6 +1,6 @@
 import { parseDuration } from './duration';
 import { dayCounter } from './calendar';
-import type { Policy, RecipientKind } from './policy';
+import type { LadderRung, Policy, RecipientKind } from './policy';
 
 export interface PlannedRung {
   rung: number;
@@ -12,9 +12,14 @@ export interface PlannedRung {
  * When each rung of the policy's ladder falls due for a deadline. A reminder that would fall
  * before the step began is dropped: the party was told when the step started.
  */
-export function planLadder(policy: Policy, deadline: number, stepStartedAt: number): PlannedRung[] {
+export function planLadder(
+  ladder: LadderRung[],
+  policy: Policy,
+  deadline: number,
+  stepStartedAt: number,
+): PlannedRung[] {
   const counter = dayCounter(policy);
-  return policy.ladder
+  return ladder
     .map((rung) => {
       const offset = parseDuration(rung.before ?? rung.after ?? 'PT0S');
       const at = counter.shift(deadline, offset, rung.before ? -1 : 1);

@@ -30,6 +30,30 @@ const rung = z
     message: 'a rung gives exactly one of "before" or "after" the deadline',
   });
 
+export const stepKinds = [
+  'confirmation',
+  'plan',
+  'plan_review',
+  'rectification',
+  'reinspection',
+  'assignment',
+  'assessment',
+  'closure',
+] as const;
+
+const ladder = z.array(rung).min(1);
+
+function checkLadder(rungs: z.infer<typeof ladder>, path: (string | number)[], ctx: z.RefinementCtx) {
+  const numbers = rungs.map((r) => r.rung);
+  if (new Set(numbers).size !== numbers.length) {
+    ctx.addIssue({ code: 'custom', path, message: 'rung numbers must be unique' });
+  }
+  const offsets = rungs.map((r) => signedSeconds(r.before, r.after));
+  if (offsets.some((value, i) => i > 0 && value < offsets[i - 1]!)) {
+    ctx.addIssue({ code: 'custom', path, message: 'rungs must be listed in the order they fall due' });
+  }
+}
+
 export const policySchema = z
   .object({
     version: z.string().min(1).max(64),
@@ -47,26 +71,38 @@ export const policySchema = z
         maxExtension: duration,
       })
       .strict(),
-    ladder: z.array(rung).min(1),
+    /** Limits of the major path (重大隐患); a policy without them cannot open major cases. */
+    major: z
+      .object({
+        plan: duration,
+        planReview: duration,
+        assignment: duration,
+        assessment: duration,
+        closure: duration,
+        rectificationAfterFail: duration,
+      })
+      .strict()
+      .optional(),
+    /** The ladder every step uses, unless `ladders` names one for it. */
+    ladder,
+    ladders: z.partialRecord(z.enum(stepKinds), ladder).optional(),
   })
   .strict()
   .superRefine((policy, ctx) => {
-    const numbers = policy.ladder.map((r) => r.rung);
-    if (new Set(numbers).size !== numbers.length) {
-      ctx.addIssue({ code: 'custom', path: ['ladder'], message: 'rung numbers must be unique' });
-    }
-    const offsets = policy.ladder.map((r) => signedSeconds(r.before, r.after));
-    if (offsets.some((value, i) => i > 0 && value < offsets[i - 1]!)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ladder'],
-        message: 'rungs must be listed in the order they fall due',
-      });
+    checkLadder(policy.ladder, ['ladder'], ctx);
+    for (const [kind, rungs] of Object.entries(policy.ladders ?? {})) {
+      if (rungs) checkLadder(rungs, ['ladders', kind], ctx);
     }
   });
 
 export type Policy = z.infer<typeof policySchema>;
 export type LadderRung = Policy['ladder'][number];
+export type PolicyStepKind = (typeof stepKinds)[number];
+
+/** The ladder of one kind of step. */
+export function ladderFor(policy: Policy, kind: PolicyStepKind): LadderRung[] {
+  return policy.ladders?.[kind] ?? policy.ladder;
+}
 
 function signedSeconds(before?: string, after?: string): number {
   const text = before ?? after ?? 'PT0S';

@@ -1,7 +1,11 @@
 import {
   ApplicationFailure,
   allHandlersFinished,
+  CancellationScope,
+  ChildWorkflowCancellationType,
   condition,
+  executeChild,
+  isCancellation,
   log,
   proxyActivities,
   setHandler,
@@ -9,6 +13,8 @@ import {
 } from '@temporalio/workflow';
 import type { HazardActivities } from '../activities/types';
 import {
+  assessmentConcludedUpdate,
+  assessmentWorkflowId,
   CommandRequest,
   commandUpdates,
   OpenHazardInput,
@@ -19,26 +25,22 @@ import {
 import { HAZARD_STATE, STEP_DEADLINE } from '../contracts/search-attributes';
 import {
   Actor,
+  Assessment,
   decide,
   HazardCase,
   HazardEventDraft,
   register,
-  Step,
   stepKey,
 } from '../domain/hazard';
-import { planLadder } from '../domain/ladder';
+import { climbLadder } from './ladder';
+import { AssessmentResult, thirdPartyAssessment } from './third-party-assessment';
 
 const { recordTransition } = proxyActivities<HazardActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', maximumInterval: '30s' },
 });
 
-const { sendEscalation } = proxyActivities<HazardActivities>({
-  startToCloseTimeout: '20s',
-  retry: { initialInterval: '1s', maximumInterval: '30s' },
-});
-
-/** One general hazard case (一般隐患), from registration to closure. */
+/** One hazard case, general (一般) or major (重大), from registration to closure (销号). */
 export async function hazardCase(input: OpenHazardInput): Promise<HazardCase> {
   const { policy, openedBy, ...opening } = input;
   let state = register(input, policy);
@@ -91,35 +93,90 @@ export async function hazardCase(input: OpenHazardInput): Promise<HazardCase> {
   );
   log.info('Hazard case registered', { caseNo: state.caseNo, late: state.lateRegistration });
 
+  setHandler(assessmentConcludedUpdate, async (assessmentId: string) => {
+    // answer once the conclusion is on the record, as every command does
+    await condition(
+      () =>
+        (state.assessment?.id !== assessmentId || state.status !== 'assessing') &&
+        recordedSeq >= seq,
+    );
+    return state;
+  });
+
   while (state.step) {
-    await climbLadder(state.step);
+    const step = state.step;
+    if (step.kind === 'assessment' && state.assessment) {
+      await superviseAssessment(state.assessment);
+      continue;
+    }
+    const key = stepKey(step);
+    await climbLadder({
+      caseNo: state.caseNo,
+      policy,
+      step,
+      isCurrent: () => state.step !== null && stepKey(state.step) === key,
+      onRung: (rung) => {
+        state = { ...state, rung };
+      },
+    });
   }
 
   await condition(allHandlersFinished);
   log.info('Hazard case closed', { caseNo: state.caseNo });
   return state;
 
-  /** Sends each rung of the step's ladder when due, until the step is acted on. */
-  async function climbLadder(step: Step): Promise<void> {
-    const key = stepKey(step);
-    const isCurrent = () => state.step !== null && stepKey(state.step) === key;
+  /**
+   * Runs one sign-off as a child workflow until it concludes, or until the department assigns
+   * another body, which cancels it: the child records the withdrawal before it ends.
+   */
+  async function superviseAssessment(assessment: Assessment): Promise<void> {
+    const isCurrent = () => state.status === 'assessing' && state.assessment?.id === assessment.id;
+    const scope = new CancellationScope();
+    let result: AssessmentResult | null = null;
+    const child = scope.run(() =>
+      executeChild(thirdPartyAssessment, {
+        workflowId: assessmentWorkflowId(assessment.id),
+        cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
+        args: [
+          {
+            caseNo: state.caseNo,
+            assessmentId: assessment.id,
+            bodyId: assessment.bodyId,
+            round: state.round,
+            assignedAt: assessment.assignedAt,
+            deadline: assessment.deadline,
+            policy,
+          },
+        ],
+      }),
+    );
+    const settled = child.then(
+      (value) => {
+        result = value;
+      },
+      (error: unknown) => {
+        if (!isCancellation(error)) {
+          log.error('Assessment failed; waiting for a new assignment', { error: String(error) });
+        }
+      },
+    );
 
-    for (const rung of planLadder(policy, step.deadline, step.startedAt)) {
-      const wait = rung.at - Date.now();
-      if (wait > 0 && (await condition(() => !isCurrent(), wait))) return;
-      if (!isCurrent()) return;
-
-      await sendEscalation({
-        caseNo: state.caseNo,
-        step,
-        stepKey: key,
-        rung: rung.rung,
-        dueAt: rung.at,
-        notify: rung.notify,
-      });
-      if (isCurrent()) state = { ...state, rung: rung.rung };
+    await condition(() => result !== null || !isCurrent());
+    if (!isCurrent()) {
+      scope.cancel();
+      await settled;
+      return;
     }
-    await condition(() => !isCurrent());
+    const outcome = result as AssessmentResult | null;
+    if (!outcome || 'withdrawn' in outcome) return;
+    const command = { type: 'conclude_assessment' as const, ...outcome };
+    const decision = decide(state, command, outcome.signedBy, Date.now(), policy);
+    if (!decision.ok) {
+      log.warn('Assessment outcome refused', { reason: decision.message });
+      return;
+    }
+    state = decision.next;
+    await persist(decision.events, outcome.signedBy);
   }
 }
 

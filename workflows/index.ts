@@ -1,1 +1,2 @@
 export { hazardCase } from './hazard-case';
+export { thirdPartyAssessment } from './third-party-assessment';

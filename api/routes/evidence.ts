@@ -34,11 +34,13 @@ export function evidenceRoutes(deps: ApiDeps): Router {
     const actor = res.locals.actor;
     const manager = em();
     const hazard = await loadVisibleCase(manager, req, actor);
+    const assessor = actor.role === 'assessor' && actor.assessorId === hazard.assessorBodyId;
     const mayUpload =
+      assessor ||
       (actor.role === 'enterprise' && actor.enterpriseId === hazard.enterpriseId) ||
       ((actor.role === 'inspector' || actor.role === 'department') &&
         actor.departmentId === hazard.departmentId);
-    if (!mayUpload) throw problems.forbidden('只有本案企业或监管部门可以上传证据');
+    if (!mayUpload) throw problems.forbidden('只有本案企业、监管部门或受委托的评估机构可以上传证据');
     if (hazard.status === 'closed') throw problems.conflict('隐患已销号，不能再上传证据');
     if (!req.is('multipart/form-data')) {
       throw problems.unsupportedMedia('请以 multipart/form-data 上传，文件字段名为 file');
@@ -51,6 +53,9 @@ export function evidenceRoutes(deps: ApiDeps): Router {
       });
     });
     const fields = parse(evidenceUploadFields, req.body);
+    if (assessor && fields.kind !== 'assessment_report') {
+      throw problems.forbidden('评估机构只能上传评估报告（assessment_report）');
+    }
     const file = req.file;
     if (!file) throw problems.badRequest('缺少文件字段 file');
     const mediaType = sniffMediaType(file.buffer);

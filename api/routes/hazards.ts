@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
 import { Router, Request, Response } from 'express';
 import {
+  ApiCommandType,
   commandUpdates,
   hazardWorkflowId,
   OpenHazardInput,
@@ -16,6 +17,7 @@ import {
   HAZARD_STATE,
 } from '../../contracts/search-attributes';
 import {
+  AssessmentBodySchema,
   CaseEventSchema,
   EnterpriseSchema,
   EvidenceSchema,
@@ -30,12 +32,19 @@ import type { ApiDeps } from '../deps';
 import { refusalProblem } from '../errors';
 import { problems } from '../problem';
 import {
+  assignAssessorInput,
   caseNoParam,
+  closureInput,
   confirmInput,
   extensionDecisionInput,
   extensionRequestInput,
   hazardListQuery,
   openHazardInput,
+  planInput,
+  planReviewInput,
+  regradingInput,
+  stopOrderInput,
+  stopOrderLiftInput,
   rectificationReportInput,
   reinspectionInput,
   z,
@@ -82,8 +91,10 @@ function decodeCursor(cursor: string): [Date, string] {
 interface CommandRoute {
   path: string;
   schema: Schema;
-  toCommand: (body: never) => HazardCommand;
+  toCommand: (body: never) => ApiCommand;
 }
+
+type ApiCommand = Extract<HazardCommand, { type: ApiCommandType }>;
 
 const commandRoutes: CommandRoute[] = [
   {
@@ -121,7 +132,50 @@ const commandRoutes: CommandRoute[] = [
     schema: reinspectionInput,
     toCommand: (body: z.infer<typeof reinspectionInput>) => ({ type: 'reinspect', ...body }),
   },
+  {
+    path: 'plan',
+    schema: planInput,
+    toCommand: (body: z.infer<typeof planInput>) => ({
+      type: 'submit_plan',
+      plan: {
+        ...body,
+        timeLimit: { ...body.timeLimit, deadline: Date.parse(body.timeLimit.deadline) },
+      },
+    }),
+  },
+  {
+    path: 'plan-review',
+    schema: planReviewInput,
+    toCommand: (body: z.infer<typeof planReviewInput>) => ({ type: 'review_plan', ...body }),
+  },
+  {
+    path: 'stop-order',
+    schema: stopOrderInput,
+    toCommand: (body: z.infer<typeof stopOrderInput>) => ({ type: 'issue_stop_order', ...body }),
+  },
+  {
+    path: 'stop-order/lift',
+    schema: stopOrderLiftInput,
+    toCommand: (body: z.infer<typeof stopOrderLiftInput>) => ({ type: 'lift_stop_order', ...body }),
+  },
+  {
+    path: 'assessor',
+    schema: assignAssessorInput,
+    toCommand: (body: z.infer<typeof assignAssessorInput>) => ({ type: 'assign_assessor', ...body }),
+  },
+  {
+    path: 'closure',
+    schema: closureInput,
+    toCommand: (body: z.infer<typeof closureInput>) => ({ type: 'confirm_closure', ...body }),
+  },
+  {
+    path: 'regrading',
+    schema: regradingInput,
+    toCommand: (body: z.infer<typeof regradingInput>) => ({ type: 'regrade', ...body }),
+  },
 ];
+
+export const commandPaths = commandRoutes.map((route) => route.path);
 
 export function hazardRoutes(deps: ApiDeps): Router {
   const router = Router();
@@ -146,10 +200,15 @@ export function hazardRoutes(deps: ApiDeps): Router {
       throw problems.forbidden('只能为本部门监管的企业登记隐患');
     }
 
+    if (input.level === 'major' && !deps.policy.major) {
+      throw problems.unprocessable(`策略 ${deps.policy.version} 未规定重大隐患的期限`, 'level');
+    }
+
     const caseNo = await nextCaseNo(manager, now);
     const workflowInput: OpenHazardInput = {
       caseNo,
       level: input.level,
+      grading: input.grading ?? null,
       enterpriseId: enterprise.id,
       departmentId: enterprise.departmentId,
       title: input.title,
@@ -199,6 +258,7 @@ export function hazardRoutes(deps: ApiDeps): Router {
     const enterpriseId = scope.enterpriseId ?? query.enterpriseId;
     const departmentId = scope.departmentId ?? query.departmentId;
     if (enterpriseId) conditions.push({ enterpriseId });
+    if (scope.assessorBodyId) conditions.push({ assessorBodyId: scope.assessorBodyId });
     if (departmentId) conditions.push({ departmentId });
     if (query.overdue === 'true') conditions.push({ stepDeadline: { $lt: now } });
     if (query.overdue === 'false') {
@@ -253,6 +313,10 @@ export function hazardRoutes(deps: ApiDeps): Router {
         if (found !== new Set(command.evidenceIds).size) {
           throw problems.unprocessable('evidenceIds 中有不属于本案的证据', 'evidenceIds');
         }
+      }
+      if (command.type === 'assign_assessor') {
+        const body = await manager.findOne(AssessmentBodySchema, { id: command.bodyId });
+        if (!body) throw problems.unprocessable(`第三方技术机构 ${command.bodyId} 不存在`, 'bodyId');
       }
 
       const key = req.get('Idempotency-Key');

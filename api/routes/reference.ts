@@ -1,6 +1,6 @@
 import { RequestContext } from '@mikro-orm/core';
 import { Router } from 'express';
-import { DepartmentSchema, Enterprise, EnterpriseSchema } from '../../db/entities';
+import { DepartmentSchema, Enterprise, EnterpriseSchema, HazardCaseSchema } from '../../db/entities';
 import type { Orm } from '../../db/orm';
 import { enterpriseScope } from '../../domain/access';
 import { requireRole } from '../auth';
@@ -77,7 +77,20 @@ export function referenceRoutes(orm: Orm): Router {
     if (scope.enterpriseId && scope.enterpriseId !== enterprise.id) {
       throw problems.forbidden('企业只能查看本单位信息');
     }
-    res.json(enterpriseView(enterprise));
+    const ordered = await em().find(
+      HazardCaseSchema,
+      { enterpriseId: enterprise.id, stopOrder: { $ne: null } },
+      { orderBy: { registeredAt: 'asc' } },
+    );
+    res.json({
+      ...enterpriseView(enterprise),
+      stopOrders: ordered.map((hazard) => ({
+        caseNo: hazard.caseNo,
+        scope: hazard.stopOrder!.scope,
+        description: hazard.stopOrder!.description,
+        issuedAt: new Date(hazard.stopOrder!.issuedAt).toISOString(),
+      })),
+    });
   });
 
   router.post('/enterprises', async (req, res) => {

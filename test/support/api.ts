@@ -6,10 +6,10 @@ import type { TestSystem } from './system';
 /** An actor of any role; staff and enterprise users get the scope their tokens need. */
 export function actorAs(
   role: Role,
-  scope: { departmentId?: string; enterpriseId?: string } = {},
+  scope: { departmentId?: string; enterpriseId?: string; assessorId?: string } = {},
 ): Actor {
   return {
-    id: `${role}-${scope.departmentId ?? scope.enterpriseId ?? 'county'}`,
+    id: `${role}-${scope.departmentId ?? scope.enterpriseId ?? scope.assessorId ?? 'county'}`,
     name: role,
     role,
     ...scope,
@@ -19,7 +19,8 @@ export function actorAs(
 export const committeeOffice = actorAs('committee_office', { departmentId: 'awb' });
 export const admin = actorAs('admin');
 export const publicUser = actorAs('public');
-export const assessor = actorAs('assessor');
+/** An assessor of a demo assessment body that no case here has been assigned to. */
+export const assessor = actorAs('assessor', { assessorId: 'huaan' });
 
 export interface Problem {
   type: string;

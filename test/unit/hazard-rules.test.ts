@@ -182,7 +182,7 @@ describe('refusals', () => {
 describe('the ladder plan', () => {
   it('puts the reminder a day before and the rungs 0, 1, 3 and 7 days after the deadline', () => {
     const deadline = endOfCountyDay('2026-12-06');
-    const plan = planLadder(policy, deadline, registeredAt);
+    const plan = planLadder(policy.ladder, policy, deadline, registeredAt);
     const day = 86_400_000;
     expect(plan.map((r) => [r.rung, (r.at - deadline) / day])).toEqual([
       [0, -1],
@@ -195,9 +195,9 @@ describe('the ladder plan', () => {
 
   it('drops a reminder that would fall before the step began but keeps late rungs', () => {
     const deadline = registeredAt + hour;
-    const plan = planLadder(policy, deadline, registeredAt);
+    const plan = planLadder(policy.ladder, policy, deadline, registeredAt);
     expect(plan.map((r) => r.rung)).toEqual([1, 2, 3, 4]);
-    const lateStart = planLadder(policy, deadline, deadline + 2 * 86_400_000);
+    const lateStart = planLadder(policy.ladder, policy, deadline, deadline + 2 * 86_400_000);
     expect(lateStart.map((r) => r.rung)).toEqual([1, 2, 3, 4]);
   });
 });
