@@ -21,7 +21,11 @@ interface Claim {
  * Claims one ledger row per recipient, inside the caller's transaction, and returns those not
  * yet sent. The Message-ID depends only on the key, so a resend is recognisable as the same.
  */
-export async function claimMail(tx: EntityManager, mail: LedgerMail, from: string): Promise<Claim[]> {
+export async function claimMail(
+  tx: EntityManager,
+  mail: LedgerMail,
+  from: string,
+): Promise<Claim[]> {
   const claimed: Claim[] = [];
   for (const recipient of mail.recipients) {
     const key = `${mail.key}/${recipient}`;

@@ -43,7 +43,8 @@ async function resolveRecipients(
       const body = hazard.assessorBodyId
         ? await em.findOne(AssessmentBodySchema, { id: hazard.assessorBodyId })
         : null;
-      if (!body) throw ApplicationFailure.retryable(`case ${hazard.caseNo} has no assessor on record`);
+      if (!body)
+        throw ApplicationFailure.retryable(`case ${hazard.caseNo} has no assessor on record`);
       addresses.push(body.email);
     } else {
       const bodies = await em.find(DepartmentSchema, { kind: target }, { orderBy: { id: 'asc' } });

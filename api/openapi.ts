@@ -1,6 +1,16 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import {
+  assessmentBodyInput,
+  assessmentIdParam,
+  assignAssessorInput,
   caseNoParam,
+  closureInput,
+  planInput,
+  planReviewInput,
+  regradingInput,
+  signOffInput,
+  stopOrderInput,
+  stopOrderLiftInput,
   confirmInput,
   departmentInput,
   enterpriseInput,
@@ -39,6 +49,13 @@ const commands: [string, z.ZodType, string][] = [
   ['extension-decision', extensionDecisionInput, 'The department approves or refuses it'],
   ['rectification-report', rectificationReportInput, 'The enterprise reports rectification'],
   ['reinspection', reinspectionInput, 'The inspector passes or fails the rectification'],
+  ['plan', planInput, 'The enterprise submits the governance plan of a major hazard'],
+  ['plan-review', planReviewInput, 'The department accepts the plan or returns it with reasons'],
+  ['stop-order', stopOrderInput, 'The department orders production stopped, wholly or partly'],
+  ['stop-order/lift', stopOrderLiftInput, 'The department lifts the order by an explicit decision'],
+  ['assessor', assignAssessorInput, 'The department assigns (or reassigns) an assessment body'],
+  ['closure', closureInput, 'The committee office confirms the closure (销号)'],
+  ['regrading', regradingInput, 'The department regrades the case, general or major'],
 ];
 
 /** The OpenAPI 3.1 document, generated from the schemas that validate requests. */
@@ -186,6 +203,55 @@ export function buildOpenApiDocument(): object {
     tags: ['evidence'],
     request: { params: caseNoParam.extend({ id: z.uuid() }) },
     responses: { 200: { description: 'The file' }, 404: problem('No such file'), ...commonErrors },
+  });
+
+  route({
+    method: 'get',
+    path: '/api/v1/assessment-bodies',
+    summary: 'List accredited assessment bodies',
+    tags: ['reference'],
+    responses: {
+      200: json(z.object({ items: z.array(assessmentBodyInput) }), 'Bodies'),
+      ...commonErrors,
+    },
+  });
+  route({
+    method: 'post',
+    path: '/api/v1/assessment-bodies',
+    summary: 'Register an accredited assessment body',
+    tags: ['reference'],
+    request: { body: body(assessmentBodyInput) },
+    responses: {
+      201: json(assessmentBodyInput, 'Created'),
+      409: problem('Exists'),
+      ...commonErrors,
+    },
+  });
+  route({
+    method: 'get',
+    path: '/api/v1/assessments/{id}',
+    summary: 'One third-party assessment and its outcome',
+    tags: ['assessments'],
+    request: { params: assessmentIdParam },
+    responses: {
+      200: { description: 'The assessment' },
+      404: problem('No such assessment'),
+      ...commonErrors,
+    },
+  });
+  route({
+    method: 'post',
+    path: '/api/v1/assessments/{id}/sign-off',
+    summary: 'The assigned body signs off pass or fail, citing its uploaded report',
+    tags: ['assessments'],
+    request: { params: assessmentIdParam, body: body(signOffInput) },
+    responses: {
+      200: json(hazardView, 'The case after the sign-off'),
+      404: problem('No such assessment'),
+      409: problem('Already signed off or withdrawn'),
+      422: problem('The report is not an assessment report of this case'),
+      ...commonErrors,
+    },
   });
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({

@@ -148,7 +148,9 @@ export const planInput = z
     timeLimit: z
       .object({ deadline: instant, requirements: text(2000) })
       .strict()
-      .openapi({ description: '治理的时限和要求; the deadline becomes the rectification deadline' }),
+      .openapi({
+        description: '治理的时限和要求; the deadline becomes the rectification deadline',
+      }),
     safetyMeasuresAndEmergencyPlan: text(4000).openapi({
       description: '安全措施和应急预案',
     }),

@@ -37,9 +37,7 @@ export function hazardView(row: HazardCaseRow, now = Date.now()) {
       : null,
     grading: row.grading,
     plan: row.plan,
-    stopOrder: row.stopOrder
-      ? { ...row.stopOrder, issuedAt: iso(row.stopOrder.issuedAt)! }
-      : null,
+    stopOrder: row.stopOrder ? { ...row.stopOrder, issuedAt: iso(row.stopOrder.issuedAt)! } : null,
     assessment:
       row.assessmentId && row.assessorBodyId
         ? { id: row.assessmentId, bodyId: row.assessorBodyId }

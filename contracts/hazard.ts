@@ -81,8 +81,13 @@ export interface AssessmentOutcome extends SignOff {
   signedBy: Actor;
 }
 
-export const signOffUpdate = defineUpdate<AssessmentOutcome, [SignOff & { actor: Actor }]>('signOff');
-export const assessmentQuery = defineQuery<{ input: Omit<AssessmentInput, 'policy'>; outcome: AssessmentOutcome | null }>('assessment');
+export const signOffUpdate = defineUpdate<AssessmentOutcome, [SignOff & { actor: Actor }]>(
+  'signOff',
+);
+export const assessmentQuery = defineQuery<{
+  input: Omit<AssessmentInput, 'policy'>;
+  outcome: AssessmentOutcome | null;
+}>('assessment');
 export const stateQuery = defineQuery<HazardCase>('state');
 
 /** Failure types an update validator raises, mapped to HTTP statuses by the API. */

@@ -252,7 +252,11 @@ export function authorize(
     return null;
   }
   if (command.type === 'conclude_assessment') {
-    if (actor.role !== 'assessor' || !hazard.assessment || actor.assessorId !== hazard.assessment.bodyId) {
+    if (
+      actor.role !== 'assessor' ||
+      !hazard.assessment ||
+      actor.assessorId !== hazard.assessment.bodyId
+    ) {
       return refuse('forbidden', '只有受委托的第三方技术机构可以签署评估意见');
     }
     return null;

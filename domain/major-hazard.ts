@@ -28,14 +28,26 @@ function due(policy: Policy, now: number, limit: string): number {
 }
 
 /** Confirmation of a major case starts the governance plan's limit (7 days by default). */
-export function confirm(hazard: HazardCase, command: Command<'confirm'>, now: number, policy: Policy) {
+export function confirm(
+  hazard: HazardCase,
+  command: Command<'confirm'>,
+  now: number,
+  policy: Policy,
+) {
   const step = newStep('plan', 1, now, due(policy, now, limits(policy).plan));
-  return accept({ ...hazard, status: 'planning', confirmedAt: now, step, planStep: step, rung: null }, [
-    {
-      type: 'confirmed',
-      data: { signatory: command.signatory, signature: command.signature, deadline: step.deadline },
-    },
-  ]);
+  return accept(
+    { ...hazard, status: 'planning', confirmedAt: now, step, planStep: step, rung: null },
+    [
+      {
+        type: 'confirmed',
+        data: {
+          signatory: command.signatory,
+          signature: command.signature,
+          deadline: step.deadline,
+        },
+      },
+    ],
+  );
 }
 
 export function submitPlan(
@@ -48,7 +60,12 @@ export function submitPlan(
   if (command.plan.timeLimit.deadline <= now) {
     return refuse('invalid', '治理方案的整改时限必须晚于当前时间');
   }
-  const step = newStep('plan_review', hazard.round, now, due(policy, now, limits(policy).planReview));
+  const step = newStep(
+    'plan_review',
+    hazard.round,
+    now,
+    due(policy, now, limits(policy).planReview),
+  );
   return accept({ ...hazard, status: 'plan_review', plan: command.plan, step, rung: null }, [
     { type: 'plan_submitted', data: { plan: command.plan, reviewDeadline: step.deadline } },
   ]);
@@ -66,7 +83,8 @@ export function reviewPlan(
   }
   if (!command.accepted) {
     // back to the plan's own step, so its ladder resumes where it was
-    const step = hazard.planStep ?? newStep('plan', hazard.round, now, due(policy, now, limits(policy).plan));
+    const step =
+      hazard.planStep ?? newStep('plan', hazard.round, now, due(policy, now, limits(policy).plan));
     return accept({ ...hazard, status: 'planning', step, rung: null }, [
       { type: 'plan_returned', data: { reasons: command.reasons, deadline: step.deadline } },
     ]);
@@ -85,7 +103,12 @@ export function issueStopOrder(
   now: number,
 ) {
   if (hazard.stopOrder) return refuse('conflict', '本案已有生效的停产停业指令');
-  const stopOrder = { scope: command.scope, description: command.description, issuedAt: now, issuedBy: actor.id };
+  const stopOrder = {
+    scope: command.scope,
+    description: command.description,
+    issuedAt: now,
+    issuedBy: actor.id,
+  };
   return accept({ ...hazard, stopOrder }, [{ type: 'stop_order_issued', data: { ...stopOrder } }]);
 }
 
@@ -103,7 +126,12 @@ export function reportRectification(
   now: number,
   policy: Policy,
 ) {
-  const step = newStep('assignment', hazard.round, now, due(policy, now, limits(policy).assignment));
+  const step = newStep(
+    'assignment',
+    hazard.round,
+    now,
+    due(policy, now, limits(policy).assignment),
+  );
   return accept({ ...hazard, status: 'awaiting_assessment', step, extension: null, rung: null }, [
     {
       type: 'rectification_reported',
@@ -182,16 +210,31 @@ export function concludeAssessment(
 }
 
 /** Closure (销号) lifts the stop-production order and is the last event of the case. */
-export function confirmClosure(hazard: HazardCase, command: Command<'confirm_closure'>, now: number) {
-  if (hazard.status !== 'awaiting_closure') return refuse('conflict', '尚未通过第三方评估，不能销号');
+export function confirmClosure(
+  hazard: HazardCase,
+  command: Command<'confirm_closure'>,
+  now: number,
+) {
+  if (hazard.status !== 'awaiting_closure')
+    return refuse('conflict', '尚未通过第三方评估，不能销号');
   const events: { type: string; data: Record<string, unknown> }[] = [
     { type: 'closure_confirmed', data: { comment: command.comment } },
   ];
   if (hazard.stopOrder) {
-    events.push({ type: 'stop_order_lifted', data: { reason: '隐患销号', order: hazard.stopOrder } });
+    events.push({
+      type: 'stop_order_lifted',
+      data: { reason: '隐患销号', order: hazard.stopOrder },
+    });
   }
   events.push({ type: 'closed', data: {} });
-  const closed: HazardCase = { ...hazard, status: 'closed', step: null, stopOrder: null, rung: null, closedAt: now };
+  const closed: HazardCase = {
+    ...hazard,
+    status: 'closed',
+    step: null,
+    stopOrder: null,
+    rung: null,
+    closedAt: now,
+  };
   return accept(closed, events);
 }
 
@@ -199,8 +242,14 @@ export function confirmClosure(hazard: HazardCase, command: Command<'confirm_clo
  * Regrading moves a running case to the other path without losing its record: to major, the
  * enterprise owes a governance plan; to general, a rectification within the general limit.
  */
-export function regrade(hazard: HazardCase, command: Command<'regrade'>, now: number, policy: Policy) {
-  if (command.level === hazard.level) return refuse('invalid', `隐患已是${command.level === 'major' ? '重大' : '一般'}隐患`);
+export function regrade(
+  hazard: HazardCase,
+  command: Command<'regrade'>,
+  now: number,
+  policy: Policy,
+) {
+  if (command.level === hazard.level)
+    return refuse('invalid', `隐患已是${command.level === 'major' ? '重大' : '一般'}隐患`);
   const previousDeadline = hazard.step?.deadline ?? null;
   const event = (next: HazardCase) =>
     accept(next, [
@@ -227,7 +276,14 @@ export function regrade(hazard: HazardCase, command: Command<'regrade'>, now: nu
       return refuse('conflict', '当前阶段不能调整隐患等级');
     }
     const step = newStep('plan', hazard.round, now, due(policy, now, limits(policy).plan));
-    return event({ ...graded, status: 'planning', step, planStep: step, extension: null, rung: null });
+    return event({
+      ...graded,
+      status: 'planning',
+      step,
+      planStep: step,
+      extension: null,
+      rung: null,
+    });
   }
 
   const general = { ...hazard, level: 'general' as const, grading: null };
@@ -237,5 +293,12 @@ export function regrade(hazard: HazardCase, command: Command<'regrade'>, now: nu
   }
   const limit = parseDuration(policy.general.rectification);
   const step = newStep('rectification', hazard.round, now, dayCounter(policy).dueAfter(now, limit));
-  return event({ ...general, status: 'rectifying', step, planStep: null, extension: null, rung: null });
+  return event({
+    ...general,
+    status: 'rectifying',
+    step,
+    planStep: null,
+    extension: null,
+    rung: null,
+  });
 }

@@ -43,14 +43,22 @@ export const stepKinds = [
 
 const ladder = z.array(rung).min(1);
 
-function checkLadder(rungs: z.infer<typeof ladder>, path: (string | number)[], ctx: z.RefinementCtx) {
+function checkLadder(
+  rungs: z.infer<typeof ladder>,
+  path: (string | number)[],
+  ctx: z.RefinementCtx,
+) {
   const numbers = rungs.map((r) => r.rung);
   if (new Set(numbers).size !== numbers.length) {
     ctx.addIssue({ code: 'custom', path, message: 'rung numbers must be unique' });
   }
   const offsets = rungs.map((r) => signedSeconds(r.before, r.after));
   if (offsets.some((value, i) => i > 0 && value < offsets[i - 1]!)) {
-    ctx.addIssue({ code: 'custom', path, message: 'rungs must be listed in the order they fall due' });
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: 'rungs must be listed in the order they fall due',
+    });
   }
 }
 

@@ -41,7 +41,11 @@ export async function thirdPartyAssessment(input: AssessmentInput): Promise<Asse
   setHandler(
     signOffUpdate,
     async ({ actor, ...signOff }) => {
-      const signed: AssessmentOutcome = { ...signOff, assessmentId: input.assessmentId, signedBy: actor };
+      const signed: AssessmentOutcome = {
+        ...signOff,
+        assessmentId: input.assessmentId,
+        signedBy: actor,
+      };
       outcome = signed;
       await recordAssessment({
         ...record,
@@ -61,7 +65,8 @@ export async function thirdPartyAssessment(input: AssessmentInput): Promise<Asse
             REFUSAL_TYPES.forbidden,
           );
         }
-        if (outcome) throw ApplicationFailure.nonRetryable('评估意见已经签署', REFUSAL_TYPES.conflict);
+        if (outcome)
+          throw ApplicationFailure.nonRetryable('评估意见已经签署', REFUSAL_TYPES.conflict);
       },
     },
   );

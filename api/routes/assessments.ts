@@ -44,10 +44,20 @@ export function assessmentRoutes(deps: ApiDeps): Router {
   const em = () => (RequestContext.getEntityManager() ?? deps.orm.em.fork()) as EntityManager;
 
   router.get('/assessment-bodies', async (_req, res) => {
-    requireRole(res.locals.actor, ['inspector', 'department', 'committee_office', 'committee', 'admin', 'assessor']);
+    requireRole(res.locals.actor, [
+      'inspector',
+      'department',
+      'committee_office',
+      'committee',
+      'admin',
+      'assessor',
+    ]);
     const rows = await em().find(AssessmentBodySchema, {}, { orderBy: { id: 'asc' } });
     res.json({
-      items: rows.map(({ createdAt, ...rest }) => ({ ...rest, createdAt: createdAt.toISOString() })),
+      items: rows.map(({ createdAt, ...rest }) => ({
+        ...rest,
+        createdAt: createdAt.toISOString(),
+      })),
     });
   });
 
@@ -95,25 +105,34 @@ export function assessmentRoutes(deps: ApiDeps): Router {
       throw problems.forbidden('只有受委托的第三方技术机构可以签署评估意见');
     }
     const input = jsonBody(req, signOffInput);
-    if (row.status !== 'assigned') throw problems.conflict(`评估委托已${row.status === 'withdrawn' ? '撤回' : '签署'}`);
-    const report = await manager.findOne(EvidenceSchema, { id: input.reportEvidenceId, caseNo: row.caseNo });
+    if (row.status !== 'assigned')
+      throw problems.conflict(`评估委托已${row.status === 'withdrawn' ? '撤回' : '签署'}`);
+    const report = await manager.findOne(EvidenceSchema, {
+      id: input.reportEvidenceId,
+      caseNo: row.caseNo,
+    });
     if (report?.kind !== 'assessment_report') {
       throw problems.unprocessable('reportEvidenceId 须为本案已上传的评估报告', 'reportEvidenceId');
     }
 
     const key = req.get('Idempotency-Key');
-    await deps.temporal.workflow
-      .getHandle(assessmentWorkflowId(id))
-      .executeUpdate(signOffUpdate, {
-        args: [{ ...input, actor }],
-        ...(key ? { updateId: `${actor.id}/${key}` } : {}),
-      });
+    await deps.temporal.workflow.getHandle(assessmentWorkflowId(id)).executeUpdate(signOffUpdate, {
+      args: [{ ...input, actor }],
+      ...(key ? { updateId: `${actor.id}/${key}` } : {}),
+    });
     await deps.temporal.workflow
       .getHandle(hazardWorkflowId(row.caseNo))
       .executeUpdate(assessmentConcludedUpdate, { args: [id] });
-    deps.logger.info({ assessmentId: id, passed: input.passed, reqId: req.id }, 'Assessment signed off');
+    deps.logger.info(
+      { assessmentId: id, passed: input.passed, reqId: req.id },
+      'Assessment signed off',
+    );
 
-    const hazard = await manager.findOneOrFail(HazardCaseSchema, { caseNo: row.caseNo }, { refresh: true });
+    const hazard = await manager.findOneOrFail(
+      HazardCaseSchema,
+      { caseNo: row.caseNo },
+      { refresh: true },
+    );
     res.json(hazardView(hazard));
   });
 

@@ -40,7 +40,8 @@ export function evidenceRoutes(deps: ApiDeps): Router {
       (actor.role === 'enterprise' && actor.enterpriseId === hazard.enterpriseId) ||
       ((actor.role === 'inspector' || actor.role === 'department') &&
         actor.departmentId === hazard.departmentId);
-    if (!mayUpload) throw problems.forbidden('只有本案企业、监管部门或受委托的评估机构可以上传证据');
+    if (!mayUpload)
+      throw problems.forbidden('只有本案企业、监管部门或受委托的评估机构可以上传证据');
     if (hazard.status === 'closed') throw problems.conflict('隐患已销号，不能再上传证据');
     if (!req.is('multipart/form-data')) {
       throw problems.unsupportedMedia('请以 multipart/form-data 上传，文件字段名为 file');

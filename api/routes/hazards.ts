@@ -161,7 +161,10 @@ const commandRoutes: CommandRoute[] = [
   {
     path: 'assessor',
     schema: assignAssessorInput,
-    toCommand: (body: z.infer<typeof assignAssessorInput>) => ({ type: 'assign_assessor', ...body }),
+    toCommand: (body: z.infer<typeof assignAssessorInput>) => ({
+      type: 'assign_assessor',
+      ...body,
+    }),
   },
   {
     path: 'closure',
@@ -316,7 +319,8 @@ export function hazardRoutes(deps: ApiDeps): Router {
       }
       if (command.type === 'assign_assessor') {
         const body = await manager.findOne(AssessmentBodySchema, { id: command.bodyId });
-        if (!body) throw problems.unprocessable(`第三方技术机构 ${command.bodyId} 不存在`, 'bodyId');
+        if (!body)
+          throw problems.unprocessable(`第三方技术机构 ${command.bodyId} 不存在`, 'bodyId');
       }
 
       const key = req.get('Idempotency-Key');

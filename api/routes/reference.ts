@@ -1,6 +1,11 @@
 import { RequestContext } from '@mikro-orm/core';
 import { Router } from 'express';
-import { DepartmentSchema, Enterprise, EnterpriseSchema, HazardCaseSchema } from '../../db/entities';
+import {
+  DepartmentSchema,
+  Enterprise,
+  EnterpriseSchema,
+  HazardCaseSchema,
+} from '../../db/entities';
 import type { Orm } from '../../db/orm';
 import { enterpriseScope } from '../../domain/access';
 import { requireRole } from '../auth';

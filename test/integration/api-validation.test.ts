@@ -119,7 +119,12 @@ describe('opening a case with malformed input', () => {
   });
 
   it('names each field of the wrong type or shape', async () => {
-    const body = openingBody({ level: 'critical', source: 'rumour', title: '   ', foundAt: '昨天' });
+    const body = openingBody({
+      level: 'critical',
+      source: 'rumour',
+      title: '   ',
+      foundAt: '昨天',
+    });
     const problem = await expectNothingWritten(system, async () =>
       expectProblem(await open(body), 400, 'validation'),
     );

@@ -14,6 +14,7 @@ export const enterpriseUser = (enterpriseId = chemicals): Actor => actors.enterp
 
 export interface CaseView {
   caseNo: string;
+  enterpriseId: string;
   status: string;
   round: number;
   rung: number | null;
