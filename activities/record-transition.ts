@@ -89,6 +89,20 @@ export async function recordTransition(em: EntityManager, record: TransitionReco
       );
     }
 
+    // the assignment is on the record before the API answers, so the body can sign off at once
+    for (const event of record.events.filter((e) => e.type === 'assessor_assigned')) {
+      const { assessmentId, bodyId, deadline } = event.data as {
+        assessmentId: string;
+        bodyId: string;
+        deadline: number;
+      };
+      await q(
+        `insert into assessment (id, case_no, body_id, round, status, assigned_at, deadline)
+         values (?, ?, ?, ?, 'assigned', ?, ?) on conflict (id) do nothing`,
+        [assessmentId, caseNo, bodyId, state.round, new Date(record.occurredAt), new Date(deadline)],
+      );
+    }
+
     await q(
       `update hazard_case set status = ?, confirmed_at = ?, closed_at = ?, round = ?,
          step_kind = ?, step_key = ?, step_deadline = ?, rung = ?, pending_extension = ?,

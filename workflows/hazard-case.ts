@@ -4,11 +4,11 @@ import {
   CancellationScope,
   ChildWorkflowCancellationType,
   condition,
-  executeChild,
   isCancellation,
   log,
   proxyActivities,
   setHandler,
+  startChild,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { HazardActivities } from '../activities/types';
@@ -46,6 +46,8 @@ export async function hazardCase(input: OpenHazardInput): Promise<HazardCase> {
   let state = register(input, policy);
   let seq = 0;
   let recordedSeq = 0;
+  // the sign-off workflow last started, so an assignment answers once its body can sign off
+  let startedAssessment: string | null = null;
 
   const persist = async (events: HazardEventDraft[], actor: Actor | null) => {
     seq += 1;
@@ -81,6 +83,10 @@ export async function hazardCase(input: OpenHazardInput): Promise<HazardCase> {
         }
         state = decision.next;
         await persist(decision.events, request.actor);
+        if (request.command.type === 'assign_assessor') {
+          const assigned = state.assessment?.id;
+          await condition(() => startedAssessment === assigned || state.assessment?.id !== assigned);
+        }
         return state;
       },
       { validator: refuseUnlessValid },
@@ -133,8 +139,8 @@ export async function hazardCase(input: OpenHazardInput): Promise<HazardCase> {
     const isCurrent = () => state.status === 'assessing' && state.assessment?.id === assessment.id;
     const scope = new CancellationScope();
     let result: AssessmentResult | null = null;
-    const child = scope.run(() =>
-      executeChild(thirdPartyAssessment, {
+    const child = scope.run(async () => {
+      const handle = await startChild(thirdPartyAssessment, {
         workflowId: assessmentWorkflowId(assessment.id),
         cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
         args: [
@@ -148,8 +154,10 @@ export async function hazardCase(input: OpenHazardInput): Promise<HazardCase> {
             policy,
           },
         ],
-      }),
-    );
+      });
+      startedAssessment = assessment.id;
+      return handle.result();
+    });
     const settled = child.then(
       (value) => {
         result = value;

@@ -1,4 +1,12 @@
-import { actorAs } from '../support/api';
+import {
+  anke,
+  committeeOffice,
+  grading,
+  huaan,
+  planBody as plan,
+  signOff,
+  uploadReport,
+} from '../support/major';
 import {
   command,
   enterpriseUser,
@@ -12,52 +20,6 @@ import { addressesOf, rungMail, sleep } from '../support/ladder';
 import { startSystem, TestSystem } from '../support/system';
 
 const owner = enterpriseUser();
-const committeeOffice = actorAs('committee_office', { departmentId: 'awb' });
-const anke = actorAs('assessor', { assessorId: 'anke' });
-const huaan = actorAs('assessor', { assessorId: 'huaan' });
-const grading = {
-  standard: '危险化学品企业重大危险源判定标准',
-  edition: '2023',
-  item: '第三条第（二）项',
-};
-
-const plan = (deadline: number) => ({
-  goalAndTasks: '消除储罐区泄漏风险',
-  methodsAndMeasures: '更换腐蚀管线，加装泄漏报警',
-  fundingAndMaterials: '专项资金 80 万元，管材已采购',
-  responsibleBodyAndPeople: '设备部，负责人 李安全',
-  timeLimit: { deadline: new Date(deadline).toISOString(), requirements: '完工后试压' },
-  safetyMeasuresAndEmergencyPlan: '作业期间停用二号罐区，现场配备应急器材',
-});
-
-async function uploadReport(system: TestSystem, actor = anke, caseNo: string, seed: string) {
-  const form = new FormData();
-  form.set('kind', 'assessment_report');
-  form.set(
-    'file',
-    new Blob([Buffer.from(`%PDF-1.7\n评估报告 ${seed}`)], { type: 'application/pdf' }),
-    '评估报告.pdf',
-  );
-  const response = await system.call(actor, 'POST', `/api/v1/hazards/${caseNo}/evidence`, form);
-  return json<{ id: string }>(response, 201);
-}
-
-async function signOff(
-  system: TestSystem,
-  actor = anke,
-  assessmentId: string,
-  body: object,
-  status = 200,
-) {
-  const response = await system.call(
-    actor,
-    'POST',
-    `/api/v1/assessments/${assessmentId}/sign-off`,
-    body,
-  );
-  return json(response, status);
-}
-
 /** Events other than rungs, which the ladders add on their own time. */
 async function countEvents(system: TestSystem, caseNo: string): Promise<number> {
   const [row] = await system

@@ -3,17 +3,43 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { hazardWorkflowId } from '../../contracts/hazard';
+import { assessmentWorkflowId, hazardWorkflowId } from '../../contracts/hazard';
 import { command, enterpriseUser, inspector, openCase, uploadPhoto } from '../support/cases';
 import { rungMail } from '../support/ladder';
+import { runMajorCase } from '../support/major';
 import { startSystem, TestSystem } from '../support/system';
 
-const fixture = path.join(__dirname, '..', 'fixtures', 'hazard-case-history.json');
+const fixtures = path.join(__dirname, '..', 'fixtures');
+const fixture = path.join(fixtures, 'hazard-case-history.json');
+const majorFixtures = [
+  'hazard-case-major-history.json',
+  'assessment-failed-history.json',
+  'assessment-withdrawn-history.json',
+].map((name) => path.join(fixtures, name));
 const replayScript = path.join(__dirname, '..', '..', 'dist', 'scripts', 'replay-history.js');
 
 // the replayer runs in its own process: jest's module registry breaks protobufjs type checks
 async function replay(file: string): Promise<string> {
   const { stdout } = await promisify(execFile)(process.execPath, [replayScript, file]);
+  return stdout;
+}
+
+/** A workflow's history as the Temporal CLI exports it, the format the UI exports too. */
+async function exportHistory(system: TestSystem, workflowId: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(
+    process.env.TEST_TEMPORAL_CLI!,
+    [
+      'workflow',
+      'show',
+      '--workflow-id',
+      workflowId,
+      '--address',
+      system.config.temporal.address,
+      '--output',
+      'json',
+    ],
+    { maxBuffer: 32 * 1024 * 1024 },
+  );
   return stdout;
 }
 
@@ -68,21 +94,7 @@ describe('workflow determinism', () => {
     const result = await handle.result();
     expect(result.status).toBe('closed');
 
-    // the CLI's JSON is the format people export from the Temporal UI and CLI
-    const { stdout } = await promisify(execFile)(
-      process.env.TEST_TEMPORAL_CLI!,
-      [
-        'workflow',
-        'show',
-        '--workflow-id',
-        hazardWorkflowId(caseNo),
-        '--address',
-        system.config.temporal.address,
-        '--output',
-        'json',
-      ],
-      { maxBuffer: 32 * 1024 * 1024 },
-    );
+    const stdout = await exportHistory(system, hazardWorkflowId(caseNo));
     const history = JSON.parse(stdout) as { events: unknown[] };
     expect(history.events.length).toBeGreaterThan(40);
     const file = process.env.RECORD_REPLAY_FIXTURE
@@ -90,5 +102,27 @@ describe('workflow determinism', () => {
       : path.join(os.tmpdir(), `${caseNo}.json`);
     await writeFile(file, stdout);
     await expect(replay(file)).resolves.toContain('deterministic');
+  });
+
+  it('replays the committed histories of a major case and of its sign-offs', async () => {
+    for (const file of majorFixtures)
+      await expect(replay(file)).resolves.toContain('deterministic');
+  });
+
+  it('replays a major case just run, and its failed and withdrawn sign-offs', async () => {
+    const caseNo = await runMajorCase(system);
+    const ids = [
+      hazardWorkflowId(caseNo),
+      assessmentWorkflowId(`${caseNo}-A1`),
+      assessmentWorkflowId(`${caseNo}-A2`),
+    ];
+    for (const [index, workflowId] of ids.entries()) {
+      const exported = await exportHistory(system, workflowId);
+      const file = process.env.RECORD_REPLAY_FIXTURE
+        ? majorFixtures[index]!
+        : path.join(os.tmpdir(), `${workflowId.replace(/\//g, '_')}.json`);
+      await writeFile(file, exported);
+      await expect(replay(file)).resolves.toContain('deterministic');
+    }
   });
 });
