@@ -1,5 +1,10 @@
 import type { Orm } from '../db/orm';
 import { notifyAssessor, recordAssessment } from './assessment';
+import {
+  announceInspectionDue,
+  recordEnterpriseEvent,
+  sendInspectionEscalation,
+} from './inspection';
 import { Mailer } from './mailer';
 import { recordTransition } from './record-transition';
 import { sendEscalation } from './send-escalation';
@@ -20,5 +25,8 @@ export function createActivities(deps: ActivityDeps): HazardActivities {
     sendEscalation: (request) => sendEscalation(em(), deps, request),
     recordAssessment: (record) => recordAssessment(em(), record),
     notifyAssessor: (request) => notifyAssessor(em(), deps, request),
+    recordEnterpriseEvent: (record) => recordEnterpriseEvent(em(), record),
+    announceInspectionDue: (due) => announceInspectionDue(em(), deps, due),
+    sendInspectionEscalation: (request) => sendInspectionEscalation(em(), deps, request),
   };
 }

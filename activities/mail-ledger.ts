@@ -3,7 +3,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Mailer, messageIdFor } from './mailer';
 
 export interface LedgerMail {
-  caseNo: string;
+  /** The case, or for an inspection cycle's mail the enterprise, it is about. */
+  caseNo: string | null;
+  enterpriseId?: string;
   /** Derived from workflow and step; one email per key and recipient, ever. */
   key: string;
   recipients: string[];
@@ -30,10 +32,17 @@ export async function claimMail(
   for (const recipient of mail.recipients) {
     const key = `${mail.key}/${recipient}`;
     await tx.execute(
-      `insert into email_ledger (idempotency_key, case_no, message_id, recipient, subject,
-         status, claimed_at) values (?, ?, ?, ?, ?, 'claimed', now())
+      `insert into email_ledger (idempotency_key, case_no, enterprise_id, message_id, recipient,
+         subject, status, claimed_at) values (?, ?, ?, ?, ?, ?, 'claimed', now())
        on conflict (idempotency_key) do nothing`,
-      [key, mail.caseNo, messageIdFor(key, from), recipient, mail.subject],
+      [
+        key,
+        mail.caseNo,
+        mail.enterpriseId ?? null,
+        messageIdFor(key, from),
+        recipient,
+        mail.subject,
+      ],
     );
     const [entry] = await tx.execute<{ status: string; message_id: string }[]>(
       'select status, message_id from email_ledger where idempotency_key = ?',

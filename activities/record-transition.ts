@@ -41,8 +41,8 @@ export async function recordTransition(em: EntityManager, record: TransitionReco
         `insert into hazard_case (case_no, workflow_id, level, status, title, description,
            location, source, enterprise_id, department_id, policy_version, found_at,
            registered_at, late_registration, round, step_kind, step_key, step_deadline, rung,
-           opened_by, last_seq, updated_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, now())
+           opened_by, inspection_id, last_seq, updated_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, now())
          on conflict (case_no) do nothing`,
         [
           caseNo,
@@ -65,6 +65,7 @@ export async function recordTransition(em: EntityManager, record: TransitionReco
           columns.step_deadline,
           columns.rung,
           actor?.id ?? 'system',
+          opening.inspectionId ?? null,
         ],
       );
     }
@@ -99,7 +100,14 @@ export async function recordTransition(em: EntityManager, record: TransitionReco
       await q(
         `insert into assessment (id, case_no, body_id, round, status, assigned_at, deadline)
          values (?, ?, ?, ?, 'assigned', ?, ?) on conflict (id) do nothing`,
-        [assessmentId, caseNo, bodyId, state.round, new Date(record.occurredAt), new Date(deadline)],
+        [
+          assessmentId,
+          caseNo,
+          bodyId,
+          state.round,
+          new Date(record.occurredAt),
+          new Date(deadline),
+        ],
       );
     }
 

@@ -31,7 +31,7 @@ export interface EscalationOutcome {
 }
 
 /** What workflows may call; implemented by activities/index.ts. */
-export interface HazardActivities extends AssessmentActivities {
+export interface HazardActivities extends AssessmentActivities, InspectionActivities {
   recordTransition(record: TransitionRecord): Promise<void>;
   sendEscalation(request: EscalationRequest): Promise<EscalationOutcome>;
 }
@@ -58,4 +58,29 @@ export interface AssessmentActivities {
     bodyId: string;
     deadline: number;
   }): Promise<void>;
+}
+
+export interface EnterpriseEventRecord {
+  enterpriseId: string;
+  key: string;
+  type: string;
+  actorId: string | null;
+  occurredAt: number;
+  data: Record<string, unknown>;
+  rung?: number;
+}
+
+export interface InspectionDue {
+  enterpriseId: string;
+  windowKey: string;
+  tier: string;
+  window: { start: number; end: number };
+}
+
+export interface InspectionActivities {
+  recordEnterpriseEvent(record: EnterpriseEventRecord): Promise<void>;
+  announceInspectionDue(due: InspectionDue): Promise<void>;
+  sendInspectionEscalation(
+    request: InspectionDue & { rung: number; dueAt: number; notify: RecipientKind[] },
+  ): Promise<void>;
 }

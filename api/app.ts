@@ -14,6 +14,7 @@ import { hazardRoutes } from './routes/hazards';
 import { healthRoutes } from './routes/health';
 import { pageRoutes } from './routes/pages';
 import { referenceRoutes } from './routes/reference';
+import { riskRoutes } from './routes/risk';
 
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
@@ -43,10 +44,11 @@ export function createApp(deps: ApiDeps): express.Express {
   api.use((_req, _res, next) => RequestContext.create(deps.orm.em, next));
   api.use(authenticate(deps.verify));
   api.use(idempotency(deps.orm));
-  api.use(referenceRoutes(deps.orm));
+  api.use(referenceRoutes(deps));
   api.use(hazardRoutes(deps));
   api.use(evidenceRoutes(deps));
   api.use(assessmentRoutes(deps));
+  api.use(riskRoutes(deps));
   app.use('/api/v1', api);
 
   app.use((req: Request) => {

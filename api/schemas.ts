@@ -4,6 +4,7 @@ import { isValidCreditCode } from '../domain/credit-code';
 import { isDuration } from '../domain/duration';
 import { hazardSources, hazardStatuses } from '../domain/hazard';
 import { stepKinds } from '../domain/policy';
+import { accidentSeverities, enterpriseSizes, tiers } from '../domain/risk';
 
 extendZodWithOpenApi(z);
 
@@ -45,9 +46,60 @@ export const enterpriseInput = z
     departmentId: z.string().min(1),
     responsible: person,
     safetyManager: person,
+    industryId: z.string().min(1).optional().openapi({ description: 'One of GET /industries' }),
+    size: z.enum(enterpriseSizes).default('small'),
   })
   .strict()
   .openapi('EnterpriseInput');
+
+export const accidentInput = z
+  .object({
+    occurredOn: z.iso.date(),
+    severity: z.enum(accidentSeverities),
+    description: text(2000),
+  })
+  .strict()
+  .openapi('AccidentInput');
+
+export const tierOverrideInput = z
+  .object({ tier: z.enum(tiers), reason: text(2000), expiresAt: instant })
+  .strict()
+  .openapi('TierOverrideInput');
+
+export const enterpriseStatusInput = z
+  .object({ status: z.enum(['active', 'suspended', 'closed']), reason: text(2000) })
+  .strict()
+  .openapi('EnterpriseStatusInput');
+
+export const inspectionInput = z
+  .object({
+    inspectedAt: instant,
+    results: z
+      .array(
+        z
+          .object({
+            itemId: z.string().min(1),
+            passed: z.boolean(),
+            note: z.string().max(2000).default(''),
+            openHazard: z
+              .object({ title: text(200), description: text(4000), location: text(200) })
+              .strict()
+              .optional()
+              .openapi({ description: 'For a failed item: open a general hazard case from it' }),
+          })
+          .strict(),
+      )
+      .min(1),
+  })
+  .strict()
+  .openapi('InspectionInput');
+
+export const forecastQuery = z
+  .object({
+    months: z.coerce.number().int().min(1).max(24).default(12),
+    departmentId: z.string().min(1).optional(),
+  })
+  .strict();
 
 export const gradingInput = z
   .object({
@@ -279,6 +331,7 @@ export const hazardView = z
       })
       .nullable(),
     assessment: z.object({ id: z.string(), bodyId: z.string() }).nullable(),
+    inspectionId: z.string().nullable(),
   })
   .openapi('Hazard');
 

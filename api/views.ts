@@ -38,6 +38,7 @@ export function hazardView(row: HazardCaseRow, now = Date.now()) {
     grading: row.grading,
     plan: row.plan,
     stopOrder: row.stopOrder ? { ...row.stopOrder, issuedAt: iso(row.stopOrder.issuedAt)! } : null,
+    inspectionId: row.inspectionId,
     assessment:
       row.assessmentId && row.assessorBodyId
         ? { id: row.assessmentId, bodyId: row.assessorBodyId }

@@ -30,8 +30,31 @@ export function policyWarnings(policy: Policy): string[] {
       warnings.push('the reminder falls before the rectification limit even starts');
     }
   }
+  const frequencies = policy.inspection?.frequencies;
+  if (frequencies) {
+    const order = ['red', 'orange', 'yellow', 'blue'] as const;
+    for (const [i, tier] of order.entries()) {
+      const next = order[i + 1];
+      if (next && approximateMs(frequencies[tier]) > approximateMs(frequencies[next])) {
+        warnings.push(`${tier} enterprises are inspected less often than ${next} ones`);
+      }
+    }
+  }
   if (policy.dayCounting === 'working' && policy.calendar.holidays.length === 0) {
     warnings.push('working-day counting without any public holidays listed');
   }
   return warnings;
+}
+
+const periodMs: Record<string, number> = {
+  month: 30 * 86_400_000,
+  half_month: 15 * 86_400_000,
+  quarter: 91 * 86_400_000,
+  half_year: 182 * 86_400_000,
+};
+
+function approximateMs(frequency: string): number {
+  if (frequency in periodMs) return periodMs[frequency]!;
+  const { days, seconds } = parseDuration(frequency);
+  return (days * 86_400 + seconds) * 1000;
 }

@@ -22,6 +22,8 @@ export interface OpenHazardInput {
   foundAt: number;
   registeredAt: number;
   openedBy: Actor;
+  /** The inspection whose failed item opened the case, if one did. */
+  inspectionId?: string | null;
   /** The policy the case keeps for its whole life. */
   policy: Policy;
 }

@@ -33,6 +33,16 @@ export interface Enterprise {
   responsibleEmail: string;
   safetyManagerName: string;
   safetyManagerEmail: string;
+  industryId: string | null;
+  size: 'large' | 'medium' | 'small' | 'micro';
+  status: 'active' | 'suspended' | 'closed';
+  computedTier: 'red' | 'orange' | 'yellow' | 'blue' | null;
+  tierOverride: {
+    tier: 'red' | 'orange' | 'yellow' | 'blue';
+    reason: string;
+    expiresAt: number;
+    by: string;
+  } | null;
   createdAt: Date;
 }
 
@@ -50,7 +60,106 @@ export const EnterpriseSchema = new EntitySchema<Enterprise>({
     responsibleEmail: { type: 'string' },
     safetyManagerName: { type: 'string' },
     safetyManagerEmail: { type: 'string' },
+    industryId: { type: 'string', nullable: true },
+    size: { type: 'string', default: 'small' },
+    status: { type: 'string', default: 'active' },
+    computedTier: { type: 'string', nullable: true },
+    tierOverride: { type: 'json', nullable: true },
     createdAt: { type: 'Date', onCreate: () => new Date() },
+  },
+});
+
+export interface IndustryRow {
+  id: string;
+  name: string;
+  baseRisk: number;
+  checklist: { id: string; text: string }[];
+}
+
+export const IndustrySchema = new EntitySchema<IndustryRow>({
+  name: 'IndustryRow',
+  tableName: 'industry',
+  properties: {
+    id: { type: 'string', primary: true },
+    name: { type: 'string' },
+    baseRisk: { type: 'integer' },
+    checklist: { type: 'json' },
+  },
+});
+
+export interface Accident {
+  id: string;
+  enterpriseId: string;
+  occurredOn: string;
+  severity: 'fatal' | 'serious' | 'minor';
+  description: string;
+  recordedBy: string;
+  recordedAt: Date;
+}
+
+export const AccidentSchema = new EntitySchema<Accident>({
+  name: 'Accident',
+  tableName: 'accident',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    enterpriseId: { type: 'string' },
+    occurredOn: { type: 'date' },
+    severity: { type: 'string' },
+    description: { type: 'text' },
+    recordedBy: { type: 'string' },
+    recordedAt: { type: 'Date', onCreate: () => new Date() },
+  },
+});
+
+export interface InspectionRow {
+  id: string;
+  enterpriseId: string;
+  departmentId: string;
+  inspectorId: string;
+  inspectedAt: Date;
+  results: { itemId: string; text: string; passed: boolean; note: string; caseNo: string | null }[];
+  failed: number;
+  recordedAt: Date;
+}
+
+export const InspectionSchema = new EntitySchema<InspectionRow>({
+  name: 'InspectionRow',
+  tableName: 'inspection',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    enterpriseId: { type: 'string' },
+    departmentId: { type: 'string' },
+    inspectorId: { type: 'string' },
+    inspectedAt: { type: 'Date' },
+    results: { type: 'json' },
+    failed: { type: 'integer' },
+    recordedAt: { type: 'Date', onCreate: () => new Date() },
+  },
+});
+
+export interface EnterpriseEvent {
+  id: string;
+  enterpriseId: string;
+  idempotencyKey: string;
+  type: string;
+  actorId: string | null;
+  occurredAt: Date;
+  rung: number | null;
+  data: Record<string, unknown>;
+}
+
+export const EnterpriseEventSchema = new EntitySchema<EnterpriseEvent>({
+  name: 'EnterpriseEvent',
+  tableName: 'enterprise_event',
+  properties: {
+    id: { type: 'bigint', primary: true, autoincrement: true },
+    enterpriseId: { type: 'string' },
+    idempotencyKey: { type: 'string', unique: true },
+    type: { type: 'string' },
+    actorId: { type: 'string', nullable: true },
+    occurredAt: { type: 'Date' },
+    rung: { type: 'integer', nullable: true },
+    data: { type: 'json' },
   },
 });
 
@@ -82,6 +191,7 @@ export interface HazardCaseRow {
   stopOrder: { scope: string; description: string; issuedAt: number; issuedBy: string } | null;
   assessmentId: string | null;
   assessorBodyId: string | null;
+  inspectionId: string | null;
   openedBy: string;
   lastSeq: number;
   updatedAt: Date;
@@ -118,6 +228,7 @@ export const HazardCaseSchema = new EntitySchema<HazardCaseRow>({
     stopOrder: { type: 'json', nullable: true },
     assessmentId: { type: 'string', nullable: true },
     assessorBodyId: { type: 'string', nullable: true },
+    inspectionId: { type: 'uuid', nullable: true },
     openedBy: { type: 'string' },
     lastSeq: { type: 'integer' },
     updatedAt: { type: 'Date' },
@@ -267,6 +378,10 @@ export const AssessmentSchema = new EntitySchema<AssessmentRow>({
 });
 
 export const entities = [
+  IndustrySchema,
+  AccidentSchema,
+  InspectionSchema,
+  EnterpriseEventSchema,
   AssessmentBodySchema,
   AssessmentSchema,
   DepartmentSchema,

@@ -1,6 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { creditCodeCheckChar } from '../domain/credit-code';
-import { AssessmentBodySchema, DepartmentSchema, EnterpriseSchema } from './entities';
+import { keyIndustries } from '../domain/risk';
+import {
+  AssessmentBodySchema,
+  DepartmentSchema,
+  EnterpriseSchema,
+  IndustrySchema,
+} from './entities';
 
 const departments = [
   {
@@ -47,6 +53,8 @@ const code = (body: string) => body + creditCodeCheckChar(body);
 const enterprises = [
   {
     name: '东岭化工有限公司',
+    industryId: 'chemicals',
+    size: 'medium' as const,
     creditCode: code('91330100MA2DL0001'),
     industry: '危险化学品',
     township: '城关镇',
@@ -56,6 +64,8 @@ const enterprises = [
   },
   {
     name: '青禾纺织印染厂',
+    industryId: 'trade',
+    size: 'small' as const,
     creditCode: code('91330100MA2QH0002'),
     industry: '工贸',
     township: '青禾乡',
@@ -65,6 +75,8 @@ const enterprises = [
   },
   {
     name: '城南安居小区三期工程项目部',
+    industryId: 'construction',
+    size: 'large' as const,
     creditCode: code('91330100MA2CN0003'),
     industry: '建筑施工',
     township: '城南街道',
@@ -74,6 +86,8 @@ const enterprises = [
   },
   {
     name: '惠民综合商场',
+    industryId: 'fire',
+    size: 'medium' as const,
     creditCode: code('91330100MA2HM0004'),
     industry: '消防',
     township: '城关镇',
@@ -101,6 +115,11 @@ const assessmentBodies = [
 /** Loads demonstration reference data into the tables that are empty; returns whether it did. */
 export async function seedDemoData(em: EntityManager): Promise<boolean> {
   let loaded = false;
+  if ((await em.count(IndustrySchema, {})) === 0) {
+    for (const industry of keyIndustries) em.create(IndustrySchema, { ...industry });
+    await em.flush();
+    loaded = true;
+  }
   if ((await em.count(AssessmentBodySchema, {})) === 0) {
     const createdAt = new Date();
     for (const body of assessmentBodies) em.create(AssessmentBodySchema, { ...body, createdAt });
@@ -121,6 +140,11 @@ export async function seedDemoData(em: EntityManager): Promise<boolean> {
         industry: e.industry,
         township: e.township,
         departmentId: e.departmentId,
+        industryId: e.industryId,
+        size: e.size,
+        status: 'active',
+        computedTier: null,
+        tierOverride: null,
         responsibleName: e.responsible[0],
         responsibleEmail: e.responsible[1],
         safetyManagerName: e.manager[0],

@@ -10,6 +10,7 @@ export const stepNames: Record<StepKind, string> = {
   assignment: '委托第三方评估',
   assessment: '第三方评估',
   closure: '销号确认',
+  inspection: '定期检查',
 };
 
 /** What each rung means, in the words of the county plan. */
@@ -123,6 +124,60 @@ export function composeAssignment(facts: AssignmentFacts): { subject: string; te
       `签署评估意见（合格或不合格，并附评估报告）：${facts.signOffUrl}`,
       '',
       '逾期未签署的，将依次报监管部门和县安委办督办。',
+    ].join('\n'),
+  };
+}
+
+export interface InspectionFacts {
+  enterpriseName: string;
+  creditCode: string;
+  industry: string;
+  township: string;
+  departmentName: string;
+  tier: string;
+  windowStart: number;
+  windowEnd: number;
+  rung: number | null;
+  now: number;
+}
+
+const tierLabels: Record<string, string> = {
+  red: '红色',
+  orange: '橙色',
+  yellow: '黄色',
+  blue: '蓝色',
+};
+
+/** The notice that an inspection falls due, or a rung of its ladder when it is missed. */
+export function composeInspectionMail(facts: InspectionFacts): { subject: string; text: string } {
+  const due = formatCountyTime(facts.windowEnd);
+  const lines = [
+    `生产经营单位：${facts.enterpriseName}（${facts.creditCode}）`,
+    `行业：${facts.industry}；乡镇：${facts.township}`,
+    `风险等级：${tierLabels[facts.tier] ?? facts.tier}`,
+    `检查窗口：${formatCountyTime(facts.windowStart)} 至 ${due}（北京时间）`,
+    `监管部门：${facts.departmentName}`,
+  ];
+  if (facts.rung === null) {
+    return {
+      subject: `【检查到期】${facts.enterpriseName} 应于 ${due} 前完成定期安全检查`,
+      text: [...lines, '', '请在窗口内完成检查并录入检查结果。'].join('\n'),
+    };
+  }
+  if (facts.rung === 0) {
+    return {
+      subject: `【到期提醒】${facts.enterpriseName} 的定期检查将于 ${due} 到期`,
+      text: [...lines, '', '尚未录入本窗口的检查结果，请按期完成。'].join('\n'),
+    };
+  }
+  return {
+    subject: `【督办·第${facts.rung}级】${facts.enterpriseName} 的「定期检查」逾期`,
+    text: [
+      `督办级别：第${facts.rung}级，${rungMeanings[facts.rung] ?? ''}`,
+      ...lines,
+      `已逾期 ${overdueFor(facts.windowEnd, facts.now)}`,
+      '',
+      '本邮件由县安全生产监督检查系统自动发送，同一级督办只发送一次，并已记入企业档案。',
     ].join('\n'),
   };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DayCounter } from './calendar';
 import { isDuration, parseDuration } from './duration';
+import { isFrequency } from './inspection-period';
 
 const duration = z
   .string()
@@ -39,7 +40,13 @@ export const stepKinds = [
   'assignment',
   'assessment',
   'closure',
+  'inspection',
 ] as const;
+
+const frequency = z
+  .string()
+  .refine(isFrequency, 'must be month, half_month, quarter, half_year or an ISO 8601 duration');
+const points = z.number().min(0).max(1000);
 
 const ladder = z.array(rung).min(1);
 
@@ -88,6 +95,28 @@ export const policySchema = z
         assessment: duration,
         closure: duration,
         rectificationAfterFail: duration,
+      })
+      .strict()
+      .optional(),
+    /** How often each risk tier is inspected (red every month … blue every half year). */
+    inspection: z
+      .object({
+        frequencies: z
+          .object({ red: frequency, orange: frequency, yellow: frequency, blue: frequency })
+          .strict(),
+      })
+      .strict()
+      .optional(),
+    /** How an enterprise's risk score is made; the tier follows from the thresholds. */
+    risk: z
+      .object({
+        accidentPoints: z.object({ fatal: points, serious: points, minor: points }).strict(),
+        lookbackYears: z.number().int().min(1).max(10),
+        sizePoints: z
+          .object({ large: points, medium: points, small: points, micro: points })
+          .strict(),
+        hazardPoints: z.object({ open: points, overdue: points, major: points }).strict(),
+        thresholds: z.object({ red: points, orange: points, yellow: points }).strict(),
       })
       .strict()
       .optional(),

@@ -5,7 +5,10 @@ import { createMailer } from '../activities/mailer';
 import { startApi } from '../api/main';
 import { loadConfig } from '../config';
 import { createLogger } from '../config/logger';
+import { applyRisk, ensureInspectionCycle } from '../api/risk-service';
+import { EnterpriseSchema } from '../db/entities';
 import { seedDemoData } from '../db/seed';
+import { effectiveTier } from '../domain/risk';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres';
 import { startMailCatcher } from '../infra/mail-catcher';
 import { preferPort } from '../infra/ports';
@@ -81,6 +84,18 @@ async function main(): Promise<void> {
   stops.unshift(() => api.close());
   if (await seedDemoData(api.deps.orm.em.fork())) {
     lines.push('Demo data      loaded into the empty database (departments, enterprises)');
+  }
+
+  // every enterprise has its tier and its inspection cycle (a no-op for those that have them)
+  const manager = api.deps.orm.em.fork();
+  const system = { id: 'system', name: '系统', role: 'admin' as const };
+  for (const enterprise of await manager.find(EnterpriseSchema, {})) {
+    if (enterprise.computedTier === null)
+      await applyRisk(manager, api.deps, enterprise, system, '启动时评定');
+    else {
+      const tier = effectiveTier(enterprise.computedTier, enterprise.tierOverride, Date.now()).tier;
+      await ensureInspectionCycle(api.deps, enterprise, tier);
+    }
   }
 
   const connection = await NativeConnection.connect({ address: config.temporal.address });

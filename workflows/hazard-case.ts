@@ -32,7 +32,7 @@ import {
   register,
   stepKey,
 } from '../domain/hazard';
-import { climbLadder } from './ladder';
+import { climbCaseLadder } from './ladder';
 import { AssessmentResult, thirdPartyAssessment } from './third-party-assessment';
 
 const { recordTransition } = proxyActivities<HazardActivities>({
@@ -85,7 +85,9 @@ export async function hazardCase(input: OpenHazardInput): Promise<HazardCase> {
         await persist(decision.events, request.actor);
         if (request.command.type === 'assign_assessor') {
           const assigned = state.assessment?.id;
-          await condition(() => startedAssessment === assigned || state.assessment?.id !== assigned);
+          await condition(
+            () => startedAssessment === assigned || state.assessment?.id !== assigned,
+          );
         }
         return state;
       },
@@ -116,7 +118,7 @@ export async function hazardCase(input: OpenHazardInput): Promise<HazardCase> {
       continue;
     }
     const key = stepKey(step);
-    await climbLadder({
+    await climbCaseLadder({
       caseNo: state.caseNo,
       policy,
       step,

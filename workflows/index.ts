@@ -1,2 +1,3 @@
 export { hazardCase } from './hazard-case';
 export { thirdPartyAssessment } from './third-party-assessment';
+export { inspectionCycle } from './inspection-cycle';

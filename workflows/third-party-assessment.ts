@@ -18,7 +18,7 @@ import {
   signOffUpdate,
 } from '../contracts/hazard';
 import type { Actor, Step } from '../domain/hazard';
-import { climbLadder } from './ladder';
+import { climbCaseLadder } from './ladder';
 
 const { notifyAssessor, recordAssessment } = proxyActivities<HazardActivities>({
   startToCloseTimeout: '30s',
@@ -81,7 +81,12 @@ export async function thirdPartyAssessment(input: AssessmentInput): Promise<Asse
   try {
     await recordAssessment({ ...record, status: 'assigned' });
     await notifyAssessor({ ...facts });
-    await climbLadder({ caseNo: input.caseNo, policy, step, isCurrent: () => outcome === null });
+    await climbCaseLadder({
+      caseNo: input.caseNo,
+      policy,
+      step,
+      isCurrent: () => outcome === null,
+    });
     await condition(allHandlersFinished);
   } catch (error) {
     if (!isCancellation(error)) throw error;

@@ -180,6 +180,68 @@ const commandRoutes: CommandRoute[] = [
 
 export const commandPaths = commandRoutes.map((route) => route.path);
 
+/**
+ * Opens a case for an inspector: checks the enterprise is theirs, numbers the case and starts
+ * its workflow, answering once the case is on the record. An inspection's failed item passes
+ * the inspection, so the case is linked to it.
+ */
+export async function openHazardCase(
+  deps: ApiDeps,
+  manager: EntityManager,
+  actor: Actor,
+  input: z.infer<typeof openHazardInput>,
+  inspectionId: string | null = null,
+): Promise<HazardCaseRow> {
+  const now = Date.now();
+  const foundAt = Date.parse(input.foundAt);
+  if (foundAt > now + 60_000) {
+    throw problems.unprocessable('发现时间不能晚于当前时间', 'foundAt');
+  }
+  const enterprise = await manager.findOne(EnterpriseSchema, { id: input.enterpriseId });
+  if (!enterprise) {
+    throw problems.unprocessable(`企业 ${input.enterpriseId} 不存在`, 'enterpriseId');
+  }
+  if (enterprise.departmentId !== actor.departmentId) {
+    throw problems.forbidden('只能为本部门监管的企业登记隐患');
+  }
+  if (input.level === 'major' && !deps.policy.major) {
+    throw problems.unprocessable(`策略 ${deps.policy.version} 未规定重大隐患的期限`, 'level');
+  }
+
+  const caseNo = await nextCaseNo(manager, now);
+  const workflowInput: OpenHazardInput = {
+    caseNo,
+    level: input.level,
+    grading: input.grading ?? null,
+    enterpriseId: enterprise.id,
+    departmentId: enterprise.departmentId,
+    title: input.title,
+    description: input.description,
+    location: input.location,
+    source: input.source,
+    foundAt,
+    registeredAt: now,
+    openedBy: actor,
+    inspectionId,
+    policy: deps.policy,
+  };
+  const startWorkflowOperation = new WithStartWorkflowOperation('hazardCase', {
+    workflowId: hazardWorkflowId(caseNo),
+    taskQueue: deps.config.temporal.taskQueue,
+    args: [workflowInput],
+    workflowIdConflictPolicy: 'FAIL',
+    typedSearchAttributes: [
+      { key: CASE_NO, value: caseNo },
+      { key: HAZARD_LEVEL, value: input.level },
+      { key: HAZARD_STATE, value: 'registered' },
+      { key: ENTERPRISE_ID, value: enterprise.id },
+      { key: DEPARTMENT_ID, value: enterprise.departmentId },
+    ],
+  });
+  await deps.temporal.workflow.executeUpdateWithStart(openedUpdate, { startWorkflowOperation });
+  return manager.findOneOrFail(HazardCaseSchema, { caseNo }, { refresh: true });
+}
+
 export function hazardRoutes(deps: ApiDeps): Router {
   const router = Router();
   const em = () => (RequestContext.getEntityManager() ?? deps.orm.em.fork()) as EntityManager;
@@ -188,59 +250,9 @@ export function hazardRoutes(deps: ApiDeps): Router {
     const actor = res.locals.actor;
     requireRole(actor, ['inspector']);
     const input = jsonBody(req, openHazardInput);
-    const now = Date.now();
-    const foundAt = Date.parse(input.foundAt);
-    if (foundAt > now + 60_000) {
-      throw problems.unprocessable('发现时间不能晚于当前时间', 'foundAt');
-    }
-
-    const manager = em();
-    const enterprise = await manager.findOne(EnterpriseSchema, { id: input.enterpriseId });
-    if (!enterprise) {
-      throw problems.unprocessable(`企业 ${input.enterpriseId} 不存在`, 'enterpriseId');
-    }
-    if (enterprise.departmentId !== actor.departmentId) {
-      throw problems.forbidden('只能为本部门监管的企业登记隐患');
-    }
-
-    if (input.level === 'major' && !deps.policy.major) {
-      throw problems.unprocessable(`策略 ${deps.policy.version} 未规定重大隐患的期限`, 'level');
-    }
-
-    const caseNo = await nextCaseNo(manager, now);
-    const workflowInput: OpenHazardInput = {
-      caseNo,
-      level: input.level,
-      grading: input.grading ?? null,
-      enterpriseId: enterprise.id,
-      departmentId: enterprise.departmentId,
-      title: input.title,
-      description: input.description,
-      location: input.location,
-      source: input.source,
-      foundAt,
-      registeredAt: now,
-      openedBy: actor,
-      policy: deps.policy,
-    };
-    const startWorkflowOperation = new WithStartWorkflowOperation('hazardCase', {
-      workflowId: hazardWorkflowId(caseNo),
-      taskQueue: deps.config.temporal.taskQueue,
-      args: [workflowInput],
-      workflowIdConflictPolicy: 'FAIL',
-      typedSearchAttributes: [
-        { key: CASE_NO, value: caseNo },
-        { key: HAZARD_LEVEL, value: input.level },
-        { key: HAZARD_STATE, value: 'registered' },
-        { key: ENTERPRISE_ID, value: enterprise.id },
-        { key: DEPARTMENT_ID, value: enterprise.departmentId },
-      ],
-    });
-    await deps.temporal.workflow.executeUpdateWithStart(openedUpdate, { startWorkflowOperation });
-    deps.logger.info({ caseNo, reqId: req.id }, 'Hazard case opened');
-
-    const row = await manager.findOneOrFail(HazardCaseSchema, { caseNo }, { refresh: true });
-    res.status(201).location(`/api/v1/hazards/${caseNo}`).json(hazardView(row));
+    const row = await openHazardCase(deps, em(), actor, input);
+    deps.logger.info({ caseNo: row.caseNo, reqId: req.id }, 'Hazard case opened');
+    res.status(201).location(`/api/v1/hazards/${row.caseNo}`).json(hazardView(row));
   });
 
   router.get('/hazards', async (req, res) => {

@@ -1,12 +1,15 @@
 import { RequestContext } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { Router } from 'express';
 import {
   DepartmentSchema,
   Enterprise,
   EnterpriseSchema,
   HazardCaseSchema,
+  IndustrySchema,
 } from '../../db/entities';
-import type { Orm } from '../../db/orm';
+import type { ApiDeps } from '../deps';
+import { applyRisk } from '../risk-service';
 import { enterpriseScope } from '../../domain/access';
 import { requireRole } from '../auth';
 import { problems } from '../problem';
@@ -32,9 +35,10 @@ const enterpriseListQuery = z
   .strict();
 
 /** Departments, county bodies and enterprises. */
-export function referenceRoutes(orm: Orm): Router {
+export function referenceRoutes(deps: ApiDeps): Router {
+  const orm = deps.orm;
   const router = Router();
-  const em = () => RequestContext.getEntityManager() ?? orm.em.fork();
+  const em = () => (RequestContext.getEntityManager() ?? orm.em.fork()) as EntityManager;
 
   router.get('/departments', async (_req, res) => {
     const rows = await em().find(DepartmentSchema, {}, { orderBy: { kind: 'asc', id: 'asc' } });
@@ -114,11 +118,22 @@ export function referenceRoutes(orm: Orm): Router {
     if (await manager.findOne(EnterpriseSchema, { creditCode: input.creditCode })) {
       throw problems.conflict(`统一社会信用代码 ${input.creditCode} 已登记`);
     }
+    const industry = input.industryId
+      ? await manager.findOne(IndustrySchema, { id: input.industryId })
+      : null;
+    if (input.industryId && !industry) {
+      throw problems.unprocessable(`行业 ${input.industryId} 不在重点行业名录中`, 'industryId');
+    }
     const enterprise = manager.create(EnterpriseSchema, {
       id: input.creditCode,
       name: input.name,
       creditCode: input.creditCode,
-      industry: input.industry,
+      industry: industry?.name ?? input.industry,
+      industryId: industry?.id ?? null,
+      size: input.size,
+      status: 'active',
+      computedTier: null,
+      tierOverride: null,
       township: input.township,
       departmentId: input.departmentId,
       responsibleName: input.responsible.name,
@@ -128,10 +143,12 @@ export function referenceRoutes(orm: Orm): Router {
       createdAt: new Date(),
     });
     await manager.flush();
+    // its first tier, which starts its inspection cycle
+    const risk = await applyRisk(manager, deps, enterprise, actor, '登记企业');
     res
       .status(201)
       .location(`/api/v1/enterprises/${enterprise.id}`)
-      .json(enterpriseView(enterprise));
+      .json({ ...enterpriseView(enterprise), tier: risk.effective.tier });
   });
 
   return router;
