@@ -1,6 +1,11 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import {
+  accidentInput,
   assessmentBodyInput,
+  enterpriseStatusInput,
+  forecastQuery,
+  inspectionInput,
+  tierOverrideInput,
   assessmentIdParam,
   assignAssessorInput,
   caseNoParam,
@@ -252,6 +257,95 @@ export function buildOpenApiDocument(): object {
       422: problem('The report is not an assessment report of this case'),
       ...commonErrors,
     },
+  });
+
+  const enterpriseId = z.object({ id: z.string() });
+  route({
+    method: 'get',
+    path: '/api/v1/industries',
+    summary: 'The key industries with their base risk and inspection checklist',
+    tags: ['risk'],
+    responses: { 200: { description: 'Industries' }, ...commonErrors },
+  });
+  route({
+    method: 'get',
+    path: '/api/v1/enterprises/{id}/risk',
+    summary: 'An enterprise’s risk score, explained part by part, and the tier in force',
+    tags: ['risk'],
+    request: { params: enterpriseId },
+    responses: {
+      200: { description: 'The risk profile' },
+      404: problem('No such enterprise'),
+      ...commonErrors,
+    },
+  });
+  route({
+    method: 'post',
+    path: '/api/v1/enterprises/{id}/accidents',
+    summary: 'Record an accident; the score and tier follow',
+    tags: ['risk'],
+    request: { params: enterpriseId, body: body(accidentInput) },
+    responses: { 201: { description: 'The new risk profile' }, ...commonErrors },
+  });
+  route({
+    method: 'post',
+    path: '/api/v1/enterprises/{id}/tier-override',
+    summary: 'An inspector sets the tier, with a reason and an expiry',
+    tags: ['risk'],
+    request: { params: enterpriseId, body: body(tierOverrideInput) },
+    responses: {
+      200: { description: 'The new risk profile' },
+      422: problem('Expiry in the past'),
+      ...commonErrors,
+    },
+  });
+  route({
+    method: 'post',
+    path: '/api/v1/enterprises/{id}/status',
+    summary: 'Suspend, close or reopen an enterprise, pausing or resuming its inspection cycle',
+    tags: ['inspections'],
+    request: { params: enterpriseId, body: body(enterpriseStatusInput) },
+    responses: {
+      200: { description: 'The new status' },
+      409: problem('Already so'),
+      ...commonErrors,
+    },
+  });
+  route({
+    method: 'get',
+    path: '/api/v1/enterprises/{id}/inspection-cycle',
+    summary: 'The live state of the enterprise’s inspection cycle: tier, window, rung',
+    tags: ['inspections'],
+    request: { params: enterpriseId },
+    responses: { 200: { description: 'The cycle' }, ...commonErrors },
+  });
+  route({
+    method: 'post',
+    path: '/api/v1/enterprises/{id}/inspections',
+    summary: 'Record an inspection against the industry checklist; failed items may open cases',
+    tags: ['inspections'],
+    request: { params: enterpriseId, body: body(inspectionInput) },
+    responses: {
+      201: { description: 'The inspection, with the cases opened' },
+      422: problem('Item not on the checklist'),
+      ...commonErrors,
+    },
+  });
+  route({
+    method: 'get',
+    path: '/api/v1/enterprises/{id}/inspections',
+    summary: 'An enterprise’s inspections, newest first',
+    tags: ['inspections'],
+    request: { params: enterpriseId },
+    responses: { 200: { description: 'Inspections' }, ...commonErrors },
+  });
+  route({
+    method: 'get',
+    path: '/api/v1/inspections/forecast',
+    summary: 'Inspections falling due per department and month, from the tiers in force',
+    tags: ['inspections'],
+    request: { query: forecastQuery },
+    responses: { 200: { description: 'The forecast' }, ...commonErrors },
   });
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({

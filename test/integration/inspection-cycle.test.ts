@@ -225,6 +225,37 @@ describe('an enterprise’s inspection cycle', () => {
     expect(refused.status).toBe(422);
   });
 
+  it('pauses the cycle of a suspended enterprise and resumes it on reopening', async () => {
+    const enterprise = await newEnterprise(system, `停业化工${randomUUID().slice(0, 4)}`);
+    const status = (body: object) =>
+      system.call(inspector, 'POST', `/api/v1/enterprises/${enterprise.id}/status`, body);
+
+    await json(await status({ status: 'suspended', reason: '停业整顿' }), 200);
+    const paused = await cycle(system, enterprise.id);
+    expect(paused).toMatchObject({ paused: true, window: null });
+    const refused = await system.call(
+      inspector,
+      'POST',
+      `/api/v1/enterprises/${enterprise.id}/inspections`,
+      {
+        inspectedAt: new Date().toISOString(),
+        results: allPassed,
+      },
+    );
+    expect(refused.status).toBe(409);
+
+    await json(await status({ status: 'active', reason: '复产验收合格' }), 200);
+    const resumed = await cycle(system, enterprise.id);
+    expect(resumed.paused).toBe(false);
+    expect(Date.parse(resumed.window.end)).toBeGreaterThan(Date.now());
+    const [events] = await system.em().execute<{ types: string[] }[]>(
+      `select array_agg(type order by id) as types from enterprise_event
+       where enterprise_id = ? and type like 'cycle_%'`,
+      [enterprise.id],
+    );
+    expect(events!.types).toEqual(['cycle_paused', 'cycle_resumed']);
+  });
+
   it('forecasts the inspections falling due per department and month', async () => {
     const forecast = await json(
       await system.call(inspector, 'GET', '/api/v1/inspections/forecast?months=12'),
