@@ -59,18 +59,20 @@ async function recipientsFor(
   return [...new Set(addresses)];
 }
 
-/** Tells the department that a window opened: what falls due and by when. */
-export async function announceInspectionDue(
-  em: EntityManager,
-  deps: EscalationDeps,
+type Facts = Awaited<ReturnType<typeof facts>>;
+
+function inspectionMail(
   due: InspectionDue,
-): Promise<void> {
-  const { enterprise, department } = await facts(em, due);
-  const mail = {
+  key: string,
+  recipients: string[],
+  rung: number | null,
+  { enterprise, department }: Facts,
+) {
+  return {
     caseNo: null,
     enterpriseId: enterprise.id,
-    key: `${due.windowKey}/due`,
-    recipients: [department.escalationEmail],
+    key,
+    recipients,
     ...composeInspectionMail({
       enterpriseName: enterprise.name,
       creditCode: enterprise.creditCode,
@@ -80,10 +82,23 @@ export async function announceInspectionDue(
       tier: due.tier,
       windowStart: due.window.start,
       windowEnd: due.window.end,
-      rung: null,
+      rung,
       now: Date.now(),
     }),
   };
+}
+
+/** Tells the department that a window opened: what falls due and by when. */
+export async function announceInspectionDue(
+  em: EntityManager,
+  deps: EscalationDeps,
+  due: InspectionDue,
+): Promise<void> {
+  const { enterprise, department } = await facts(em, due);
+  const mail = inspectionMail(due, `${due.windowKey}/due`, [department.escalationEmail], null, {
+    enterprise,
+    department,
+  });
   const claims = await em.transactional(async (tx) => {
     await recordEnterpriseEvent(tx, {
       enterpriseId: enterprise.id,
@@ -111,24 +126,8 @@ export async function sendInspectionEscalation(
     enterprise,
     department.escalationEmail,
   );
-  const mail = {
-    caseNo: null,
-    enterpriseId: enterprise.id,
-    key: `${request.windowKey}/rung-${request.rung}`,
-    recipients,
-    ...composeInspectionMail({
-      enterpriseName: enterprise.name,
-      creditCode: enterprise.creditCode,
-      industry: enterprise.industry,
-      township: enterprise.township,
-      departmentName: department.name,
-      tier: request.tier,
-      windowStart: request.window.start,
-      windowEnd: request.window.end,
-      rung: request.rung,
-      now: Date.now(),
-    }),
-  };
+  const key = `${request.windowKey}/rung-${request.rung}`;
+  const mail = inspectionMail(request, key, recipients, request.rung, { enterprise, department });
   const claims = await em.transactional(async (tx) => {
     await recordEnterpriseEvent(tx, {
       enterpriseId: enterprise.id,
