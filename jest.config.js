@@ -18,7 +18,12 @@ const common = {
   testEnvironment: 'node',
   transform,
   moduleFileExtensions: ['ts', 'js', 'json'],
-  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/dist-bench/', '<rootDir>/.tools/', '<rootDir>/var/'],
+  modulePathIgnorePatterns: [
+    '<rootDir>/dist/',
+    '<rootDir>/dist-bench/',
+    '<rootDir>/.tools/',
+    '<rootDir>/var/',
+  ],
 };
 
 /** @type {import('jest').Config} */
