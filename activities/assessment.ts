@@ -10,22 +10,30 @@ import { claimMail, sendClaimed } from './mail-ledger';
 import type { EscalationDeps } from './send-escalation';
 import type { AssessmentRecord } from './types';
 
+/** Puts an assignment on the record once; the case's transition and the sign-off both call it. */
+export async function insertAssignment(
+  tx: EntityManager,
+  a: {
+    assessmentId: string;
+    caseNo: string;
+    bodyId: string;
+    round: number;
+    assignedAt: number;
+    deadline: number;
+  },
+): Promise<void> {
+  await tx.execute(
+    `insert into assessment (id, case_no, body_id, round, status, assigned_at, deadline)
+     values (?, ?, ?, ?, 'assigned', ?, ?) on conflict (id) do nothing`,
+    [a.assessmentId, a.caseNo, a.bodyId, a.round, new Date(a.assignedAt), new Date(a.deadline)],
+  );
+}
+
 /** Writes an assessment's state; a retried or late write never moves it backwards. */
 export async function recordAssessment(em: EntityManager, record: AssessmentRecord): Promise<void> {
   const concluded = record.status === 'assigned' ? null : new Date(record.at);
   await em.transactional(async (tx) => {
-    await tx.execute(
-      `insert into assessment (id, case_no, body_id, round, status, assigned_at, deadline)
-       values (?, ?, ?, ?, 'assigned', ?, ?) on conflict (id) do nothing`,
-      [
-        record.assessmentId,
-        record.caseNo,
-        record.bodyId,
-        record.round,
-        new Date(record.assignedAt),
-        new Date(record.deadline),
-      ],
-    );
+    await insertAssignment(tx, record);
     if (record.status !== 'assigned') {
       await tx.execute(
         `update assessment set status = ?, concluded_at = ?, findings = ?, report_evidence_id = ?,

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { HazardCase, stepKey } from '../domain/hazard';
 import { hazardWorkflowId } from '../contracts/hazard';
+import { insertAssignment } from './assessment';
 import type { TransitionRecord } from './types';
 
 const toDate = (ms: number | null | undefined) => (ms == null ? null : new Date(ms));
@@ -97,18 +98,14 @@ export async function recordTransition(em: EntityManager, record: TransitionReco
         bodyId: string;
         deadline: number;
       };
-      await q(
-        `insert into assessment (id, case_no, body_id, round, status, assigned_at, deadline)
-         values (?, ?, ?, ?, 'assigned', ?, ?) on conflict (id) do nothing`,
-        [
-          assessmentId,
-          caseNo,
-          bodyId,
-          state.round,
-          new Date(record.occurredAt),
-          new Date(deadline),
-        ],
-      );
+      await insertAssignment(tx, {
+        assessmentId,
+        caseNo,
+        bodyId,
+        round: state.round,
+        assignedAt: record.occurredAt,
+        deadline,
+      });
     }
 
     await q(

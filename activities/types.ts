@@ -1,4 +1,4 @@
-import type { OpenHazardInput } from '../contracts/hazard';
+import type { AssessmentInput, OpenHazardInput } from '../contracts/hazard';
 import type { Actor, HazardCase, HazardEventDraft, Step } from '../domain/hazard';
 import type { RecipientKind } from '../domain/policy';
 
@@ -36,13 +36,8 @@ export interface HazardActivities extends AssessmentActivities, InspectionActivi
   sendEscalation(request: EscalationRequest): Promise<EscalationOutcome>;
 }
 
-export interface AssessmentRecord {
-  caseNo: string;
-  assessmentId: string;
-  bodyId: string;
-  round: number;
-  assignedAt: number;
-  deadline: number;
+/** An assessment's state: the sign-off workflow's input, less its policy, and what became of it. */
+export interface AssessmentRecord extends Omit<AssessmentInput, 'policy'> {
   status: 'assigned' | 'passed' | 'failed' | 'withdrawn';
   at: number;
   findings?: string;
