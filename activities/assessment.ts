@@ -1,3 +1,4 @@
+import { log } from '@temporalio/activity';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   AssessmentBodySchema,
@@ -78,5 +79,6 @@ export async function notifyAssessor(
     }),
   };
   const claims = await em.transactional((tx) => claimMail(tx, mail, deps.mailFrom));
-  await sendClaimed(em, deps.mailer, mail, claims);
+  const sent = await sendClaimed(em, deps.mailer, mail, claims);
+  log.info('Emails sent', { key: mail.key, recipients: mail.recipients.length, sent });
 }

@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, log } from '@temporalio/activity';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DepartmentSchema, EnterpriseSchema } from '../db/entities';
 import { composeInspectionMail } from '../domain/escalation-mail';
@@ -110,7 +110,8 @@ export async function announceInspectionDue(
     });
     return claimMail(tx, mail, deps.mailFrom);
   });
-  await sendClaimed(em, deps.mailer, mail, claims);
+  const sent = await sendClaimed(em, deps.mailer, mail, claims);
+  log.info('Emails sent', { key: mail.key, recipients: mail.recipients.length, sent });
 }
 
 /** One rung of a missed inspection's ladder: email and an event, once per rung and recipient. */
@@ -140,5 +141,6 @@ export async function sendInspectionEscalation(
     });
     return claimMail(tx, mail, deps.mailFrom);
   });
-  await sendClaimed(em, deps.mailer, mail, claims);
+  const sent = await sendClaimed(em, deps.mailer, mail, claims);
+  log.info('Emails sent', { key: mail.key, recipients: mail.recipients.length, sent });
 }

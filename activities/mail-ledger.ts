@@ -1,4 +1,3 @@
-import { log } from '@temporalio/activity';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Mailer, messageIdFor } from './mailer';
 
@@ -13,7 +12,7 @@ export interface LedgerMail {
   text: string;
 }
 
-interface Claim {
+export interface Claim {
   key: string;
   messageId: string;
   recipient: string;
@@ -22,58 +21,84 @@ interface Claim {
 /**
  * Claims one ledger row per recipient, inside the caller's transaction, and returns those not
  * yet sent. The Message-ID depends only on the key, so a resend is recognisable as the same.
+ * Two statements whatever the number of recipients.
  */
 export async function claimMail(
   tx: EntityManager,
   mail: LedgerMail,
   from: string,
 ): Promise<Claim[]> {
-  const claimed: Claim[] = [];
-  for (const recipient of mail.recipients) {
-    const key = `${mail.key}/${recipient}`;
-    await tx.execute(
-      `insert into email_ledger (idempotency_key, case_no, enterprise_id, message_id, recipient,
-         subject, status, claimed_at) values (?, ?, ?, ?, ?, ?, 'claimed', now())
-       on conflict (idempotency_key) do nothing`,
-      [
-        key,
-        mail.caseNo,
-        mail.enterpriseId ?? null,
-        messageIdFor(key, from),
-        recipient,
-        mail.subject,
-      ],
-    );
-    const [entry] = await tx.execute<{ status: string; message_id: string }[]>(
-      'select status, message_id from email_ledger where idempotency_key = ?',
-      [key],
-    );
-    if (entry?.status === 'claimed') claimed.push({ key, messageId: entry.message_id, recipient });
-  }
-  return claimed;
+  if (mail.recipients.length === 0) return [];
+  const keys = mail.recipients.map((recipient) => `${mail.key}/${recipient}`);
+  const rows = mail.recipients.map(() => `(?, ?, ?, ?, ?, ?, 'claimed', now())`).join(', ');
+  await tx.execute(
+    `insert into email_ledger (idempotency_key, case_no, enterprise_id, message_id, recipient,
+       subject, status, claimed_at) values ${rows}
+     on conflict (idempotency_key) do nothing`,
+    mail.recipients.flatMap((recipient, i) => [
+      keys[i],
+      mail.caseNo,
+      mail.enterpriseId ?? null,
+      messageIdFor(keys[i]!, from),
+      recipient,
+      mail.subject,
+    ]),
+  );
+  const entries = await tx.execute<{ idempotency_key: string; message_id: string }[]>(
+    `select idempotency_key, message_id from email_ledger
+     where status = 'claimed' and idempotency_key in (${keys.map(() => '?').join(', ')})`,
+    keys,
+  );
+  const unsent = new Map(entries.map((e) => [e.idempotency_key, e.message_id]));
+  return mail.recipients.flatMap((recipient, i) => {
+    const messageId = unsent.get(keys[i]!);
+    return messageId ? [{ key: keys[i]!, messageId, recipient }] : [];
+  });
 }
 
-/** Sends the claimed emails, marking each in the ledger as soon as SMTP accepts it. */
+/**
+ * Sends the claimed emails, one transaction each. The transaction marks the row sent, and so
+ * locks it, before the email goes out, and commits the moment SMTP accepts it: a concurrent
+ * attempt of the same activity waits on the lock and then finds the row sent, and an attempt
+ * that dies mid-send leaves the row claimed for its retry. Only a death in the instant between
+ * SMTP's acceptance and the commit can make a retry send the email again, with the same
+ * Message-ID. Returns how many it sent.
+ */
 export async function sendClaimed(
   em: EntityManager,
   mailer: Mailer,
   mail: LedgerMail,
   claims: Claim[],
-): Promise<void> {
+): Promise<number> {
+  let count = 0;
   for (const claim of claims) {
-    await em.execute('update email_ledger set attempts = attempts + 1 where idempotency_key = ?', [
-      claim.key,
-    ]);
-    await mailer.send({
-      to: claim.recipient,
-      subject: mail.subject,
-      text: mail.text,
-      messageId: claim.messageId,
-    });
-    await em.execute(
-      `update email_ledger set status = 'sent', sent_at = now() where idempotency_key = ?`,
-      [claim.key],
-    );
-    log.info('Email sent', { caseNo: mail.caseNo, key: mail.key, recipient: claim.recipient });
+    let sent = false;
+    try {
+      sent = await em.transactional(async (tx) => {
+        const marked = await tx.execute<{ idempotency_key: string }[]>(
+          `update email_ledger set status = 'sent', sent_at = now(), attempts = attempts + 1
+           where idempotency_key = ? and status = 'claimed' returning idempotency_key`,
+          [claim.key],
+        );
+        if (marked.length === 0) return false;
+        await mailer.send({
+          to: claim.recipient,
+          subject: mail.subject,
+          text: mail.text,
+          messageId: claim.messageId,
+        });
+        return true;
+      });
+    } catch (error) {
+      // the mark was rolled back; count the failed attempt on its own
+      await em
+        .execute('update email_ledger set attempts = attempts + 1 where idempotency_key = ?', [
+          claim.key,
+        ])
+        .catch(() => undefined);
+      throw error;
+    }
+    if (sent) count++;
   }
+  return count;
 }

@@ -14,8 +14,17 @@ export interface Mailer {
   close(): void;
 }
 
+/**
+ * One SMTP connection per email. The timeouts are well inside an activity's 20 s, so a hung
+ * server fails the attempt (and its retry follows) instead of holding the ledger row's lock.
+ */
 export function createMailer(smtpUrl: string, from: string): Mailer {
-  const transport = nodemailer.createTransport(smtpUrl);
+  const transport = nodemailer.createTransport({
+    url: smtpUrl,
+    connectionTimeout: 5_000,
+    greetingTimeout: 5_000,
+    socketTimeout: 10_000,
+  });
   return {
     async send(mail) {
       await transport.sendMail({ from, ...mail });

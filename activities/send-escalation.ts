@@ -1,14 +1,6 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import {
-  AssessmentBodySchema,
-  Department,
-  DepartmentSchema,
-  Enterprise,
-  EnterpriseSchema,
-  HazardCaseRow,
-  HazardCaseSchema,
-} from '../db/entities';
+import { DepartmentSchema } from '../db/entities';
 import { composeEscalation } from '../domain/escalation-mail';
 import { responsibleFor } from '../domain/hazard';
 import type { RecipientKind } from '../domain/policy';
@@ -22,30 +14,50 @@ export interface EscalationDeps {
   publicBaseUrl: string;
 }
 
-function enterpriseAddresses(enterprise: Enterprise): string[] {
-  return [...new Set([enterprise.responsibleEmail, enterprise.safetyManagerEmail])];
+/** What one rung's email needs of the record, read in one statement. */
+interface RungContext {
+  title: string;
+  location: string;
+  enterprise_name: string;
+  responsible_name: string;
+  responsible_email: string;
+  safety_manager_email: string;
+  department_name: string;
+  department_email: string;
+  assessor_email: string | null;
+}
+
+function loadRungContext(em: EntityManager, caseNo: string): Promise<RungContext[]> {
+  return em.execute<RungContext[]>(
+    `select h.title, h.location, e.name as enterprise_name, e.responsible_name,
+       e.responsible_email, e.safety_manager_email, d.name as department_name,
+       d.escalation_email as department_email, b.email as assessor_email
+     from hazard_case h
+       join enterprise e on e.id = h.enterprise_id
+       join department d on d.id = h.department_id
+       left join assessment_body b on b.id = h.assessor_body_id
+     where h.case_no = ?`,
+    [caseNo],
+  );
 }
 
 async function resolveRecipients(
   em: EntityManager,
   kinds: RecipientKind[],
   request: EscalationRequest,
-  hazard: HazardCaseRow,
-  enterprise: Enterprise,
-  department: Department,
+  context: RungContext,
 ): Promise<string[]> {
   const addresses: string[] = [];
   for (const kind of kinds) {
     const target = kind === 'responsible' ? responsibleFor(request.step.kind) : kind;
-    if (target === 'enterprise') addresses.push(...enterpriseAddresses(enterprise));
-    else if (target === 'department') addresses.push(department.escalationEmail);
+    if (target === 'enterprise') {
+      addresses.push(context.responsible_email, context.safety_manager_email);
+    } else if (target === 'department') addresses.push(context.department_email);
     else if (target === 'assessor') {
-      const body = hazard.assessorBodyId
-        ? await em.findOne(AssessmentBodySchema, { id: hazard.assessorBodyId })
-        : null;
-      if (!body)
-        throw ApplicationFailure.retryable(`case ${hazard.caseNo} has no assessor on record`);
-      addresses.push(body.email);
+      if (!context.assessor_email) {
+        throw ApplicationFailure.retryable(`case ${request.caseNo} has no assessor on record`);
+      }
+      addresses.push(context.assessor_email);
     } else {
       const bodies = await em.find(DepartmentSchema, { kind: target }, { orderBy: { id: 'asc' } });
       if (bodies.length === 0) {
@@ -70,27 +82,19 @@ export async function sendEscalation(
   request: EscalationRequest,
 ): Promise<EscalationOutcome> {
   const { caseNo, stepKey, rung } = request;
-  const hazard = await em.findOneOrFail(HazardCaseSchema, { caseNo });
-  const enterprise = await em.findOneOrFail(EnterpriseSchema, { id: hazard.enterpriseId });
-  const department = await em.findOneOrFail(DepartmentSchema, { id: hazard.departmentId });
-  const recipients = await resolveRecipients(
-    em,
-    request.notify,
-    request,
-    hazard,
-    enterprise,
-    department,
-  );
+  const [context] = await loadRungContext(em, caseNo);
+  if (!context) throw ApplicationFailure.nonRetryable(`case ${caseNo} is not on the record`);
+  const recipients = await resolveRecipients(em, request.notify, request, context);
 
   const now = Date.now();
   const mail = composeEscalation({
     caseNo,
-    title: hazard.title,
-    location: hazard.location,
-    enterpriseName: enterprise.name,
-    responsibleName: enterprise.responsibleName,
-    responsibleEmail: enterprise.responsibleEmail,
-    departmentName: department.name,
+    title: context.title,
+    location: context.location,
+    enterpriseName: context.enterprise_name,
+    responsibleName: context.responsible_name,
+    responsibleEmail: context.responsible_email,
+    departmentName: context.department_name,
     step: request.step.kind,
     round: request.step.round,
     deadline: request.step.deadline,
@@ -122,8 +126,8 @@ export async function sendEscalation(
     return claimMail(tx, ledgerMail, deps.mailFrom);
   });
 
-  await sendClaimed(em, deps.mailer, ledgerMail, pending);
-  log.info('Escalation sent', { caseNo, stepKey, rung, recipients: recipients.length });
+  const sent = await sendClaimed(em, deps.mailer, ledgerMail, pending);
+  log.info('Escalation sent', { caseNo, stepKey, rung, recipients: recipients.length, sent });
 
-  return { recipients, sent: pending.length, alreadySent: recipients.length - pending.length };
+  return { recipients, sent, alreadySent: recipients.length - sent };
 }

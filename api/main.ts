@@ -20,7 +20,9 @@ export async function startApi(config: AppConfig, logger: Logger): Promise<Runni
   const policy = await readPolicyFile(config.policy.file);
   for (const warning of policyWarnings(policy)) logger.warn({ policy: policy.version }, warning);
 
-  const orm = await openOrm(config.database.url);
+  const orm = await openOrm(config.database.url, {
+    pool: { min: 0, max: config.database.poolMax },
+  });
   await migrate(orm);
   await recordPolicyVersion(orm.em.fork(), policy);
 

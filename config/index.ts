@@ -4,7 +4,7 @@ import { HAZARD_TASK_QUEUE } from '../contracts/hazard';
 /** The process's configuration, read once from the environment at start. */
 export interface AppConfig {
   temporal: { address: string; namespace: string; taskQueue: string };
-  database: { url: string };
+  database: { url: string; poolMax: number };
   smtp: { url: string; from: string };
   http: { port: number; publicBaseUrl: string };
   auth: { jwtSecret: string | null; jwksUrl: string | null; issuer: string | null };
@@ -65,6 +65,13 @@ function hostPort(env: Env, name: string, fallback: string): string {
   return value;
 }
 
+/**
+ * The default size of a process's PostgreSQL pool (`DATABASE_POOL_MAX`). Each email is sent
+ * inside the transaction that marks it sent, so the worker holds a connection per email in
+ * flight.
+ */
+export const DEFAULT_POOL_MAX = 20;
+
 const repoRoot = path.resolve(
   __dirname,
   __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..',
@@ -94,6 +101,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     database: {
       url: url(env, 'DATABASE_URL', required(env, 'DATABASE_URL'), ['postgres:', 'postgresql:']),
+      poolMax: integer(env, 'DATABASE_POOL_MAX', DEFAULT_POOL_MAX, 1, 500),
     },
     smtp: {
       url: url(env, 'SMTP_URL', required(env, 'SMTP_URL'), ['smtp:', 'smtps:']),

@@ -1,5 +1,6 @@
 import { MikroORM, Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
+import { DEFAULT_POOL_MAX } from '../config';
 import { entities } from './entities';
 import { migrationsList } from './migrations';
 
@@ -12,7 +13,7 @@ export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}
     extensions: [Migrator],
     migrations: { migrationsList, transactional: true, allOrNothing: true, silent: true },
     discovery: { warnWhenNoEntities: false },
-    pool: { min: 0, max: 10 },
+    pool: { min: 0, max: DEFAULT_POOL_MAX },
     debug: false,
     allowGlobalContext: false,
     ...overrides,

@@ -11,7 +11,9 @@ export async function runWorker(): Promise<void> {
   const logger = createLogger(config.log.level, 'worker');
   installRuntimeLogger(logger);
 
-  const orm = await openOrm(config.database.url);
+  const orm = await openOrm(config.database.url, {
+    pool: { min: 0, max: config.database.poolMax },
+  });
   const mailer = createMailer(config.smtp.url, config.smtp.from);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {
