@@ -98,3 +98,9 @@ export const REFUSAL_TYPES = {
   conflict: 'TransitionRefused',
   invalid: 'CommandInvalid',
 } as const;
+
+/**
+ * The patch under which a case writes its record with local activities. Histories from before
+ * it replay with the scheduled activity they had.
+ */
+export const RECORD_LOCALLY_PATCH = 'record-transition-locally';

@@ -36,6 +36,10 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue ?? HAZARD_TASK_QUEUE,
     activities: createActivities(options.deps),
     shutdownGraceTime: '10s',
+    // When many timers fire at once the backlog of workflow tasks can exceed the default 10 s;
+    // a sticky task that times out is handed out again with its whole history to replay, which
+    // makes a storm slower still. A dead worker's sticky tasks wait this long to move on.
+    stickyQueueScheduleToStartTimeout: '30s',
     ...workflowSource,
   });
 }

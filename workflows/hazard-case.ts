@@ -6,7 +6,9 @@ import {
   condition,
   isCancellation,
   log,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   startChild,
   upsertSearchAttributes,
@@ -19,6 +21,7 @@ import {
   commandUpdates,
   OpenHazardInput,
   openedUpdate,
+  RECORD_LOCALLY_PATCH,
   REFUSAL_TYPES,
   stateQuery,
 } from '../contracts/hazard';
@@ -40,6 +43,17 @@ const { recordTransition } = proxyActivities<HazardActivities>({
   retry: { initialInterval: '1s', maximumInterval: '30s' },
 });
 
+/**
+ * The same writer run as a local activity: inside the workflow task that decided the
+ * transition, so a command's answer waits for one task, not for a task, an activity task and
+ * another task. It is idempotent (guarded by the sequence number), which a local activity must
+ * be: it runs again if the worker dies before the task completes.
+ */
+const { recordTransition: recordTransitionLocally } = proxyLocalActivities<HazardActivities>({
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '1s', maximumInterval: '30s' },
+});
+
 /** One hazard case, general (一般) or major (重大), from registration to closure (销号). */
 export async function hazardCase(input: OpenHazardInput): Promise<HazardCase> {
   const { policy, openedBy, ...opening } = input;
@@ -53,7 +67,8 @@ export async function hazardCase(input: OpenHazardInput): Promise<HazardCase> {
     seq += 1;
     const record = { caseNo: state.caseNo, seq, occurredAt: Date.now(), actor, events, state };
     publishSearchAttributes(state);
-    await recordTransition(seq === 1 ? { ...record, opening } : record);
+    const write = patched(RECORD_LOCALLY_PATCH) ? recordTransitionLocally : recordTransition;
+    await write(seq === 1 ? { ...record, opening } : record);
     recordedSeq = Math.max(recordedSeq, record.seq);
   };
 

@@ -26,7 +26,7 @@ describe('the email ledger, on PostgreSQL and a real SMTP server', () => {
 
   const ledgerMail = (recipients: string[]): LedgerMail => ({
     caseNo: null,
-    enterpriseId: demoEnterprises[0]!.id,
+    enterpriseId: demoEnterprises[0]!.creditCode,
     key: `ledger-test/${randomUUID()}`,
     recipients,
     subject: '检查提醒',

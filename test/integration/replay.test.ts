@@ -3,7 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { assessmentWorkflowId, hazardWorkflowId } from '../../contracts/hazard';
+import {
+  assessmentWorkflowId,
+  hazardWorkflowId,
+  RECORD_LOCALLY_PATCH,
+} from '../../contracts/hazard';
 import { command, enterpriseUser, inspector, openCase, uploadPhoto } from '../support/cases';
 import { rungMail } from '../support/ladder';
 import { runMajorCase } from '../support/major';
@@ -75,6 +79,29 @@ async function runFullCase(system: TestSystem): Promise<string> {
   return caseNo;
 }
 
+interface HistoryEvent {
+  activityTaskScheduledEventAttributes?: { activityType: { name: string } };
+  markerRecordedEventAttributes?: { markerName: string; details?: Record<string, unknown> };
+}
+
+/** How a history wrote the case's record: scheduled activities, or local ones behind the patch. */
+function recordWrites(events: HistoryEvent[]) {
+  const markers = events.flatMap((e) => e.markerRecordedEventAttributes ?? []);
+  return {
+    activities: events.filter(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType.name === 'recordTransition',
+    ).length,
+    local: markers.filter((m) => m.markerName === 'core_local_activity').length,
+    patched: markers.some(
+      (m) =>
+        m.markerName === 'core_patch' &&
+        [...JSON.stringify(m.details).matchAll(/"data":"([^"]+)"/g)].some((data) =>
+          Buffer.from(data[1]!, 'base64').toString().includes(RECORD_LOCALLY_PATCH),
+        ),
+    ),
+  };
+}
+
 describe('workflow determinism', () => {
   let system: TestSystem;
   beforeAll(async () => {
@@ -83,8 +110,11 @@ describe('workflow determinism', () => {
   afterAll(() => system?.stop());
 
   it('replays the committed history of a closed case with the current code', async () => {
-    const history = JSON.parse(await readFile(fixture, 'utf8')) as { events: unknown[] };
+    const history = JSON.parse(await readFile(fixture, 'utf8')) as { events: HistoryEvent[] };
     expect(history.events.length).toBeGreaterThan(40);
+    // written before the record moved into local activities: replays the activity branch
+    expect(recordWrites(history.events)).toMatchObject({ local: 0, patched: false });
+    expect(recordWrites(history.events).activities).toBeGreaterThan(5);
     await expect(replay(fixture)).resolves.toContain('deterministic');
   });
 
@@ -95,8 +125,11 @@ describe('workflow determinism', () => {
     expect(result.status).toBe('closed');
 
     const stdout = await exportHistory(system, hazardWorkflowId(caseNo));
-    const history = JSON.parse(stdout) as { events: unknown[] };
+    const history = JSON.parse(stdout) as { events: HistoryEvent[] };
     expect(history.events.length).toBeGreaterThan(40);
+    const writes = recordWrites(history.events);
+    expect(writes).toMatchObject({ activities: 0, patched: true });
+    expect(writes.local).toBeGreaterThan(5);
     const file = process.env.RECORD_REPLAY_FIXTURE
       ? fixture
       : path.join(os.tmpdir(), `${caseNo}.json`);
