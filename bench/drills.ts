@@ -54,8 +54,8 @@ function workerKills(): Promise<DrillResult> {
         for (let k = 0; k < KILLS; k++) {
           const mark = Math.floor(((k + 1) * STORM_N) / (KILLS + 2));
           while (arrived() < mark && Date.now() < storm.stormAt + 120_000) await sleep(20);
-          await system.worker.kill();
           kills.push(Date.now() - storm.stormAt);
+          await system.worker.kill();
           say(`drill: worker killed with ${arrived()} of ${STORM_N} emails in, restarting`);
           await sleep(1_000);
           await system.worker.start();
@@ -67,6 +67,11 @@ function workerKills(): Promise<DrillResult> {
        from case_event where type = 'escalated' and rung = 0 and case_no = any($1)`,
       [storm.caseNos],
     );
+    const copies = resendWindow(
+      system,
+      storm.expected,
+      kills.map((k) => storm.stormAt + k),
+    );
     const eventsLost = STORM_N - Number(rows[0]!.n);
     const eventsDoubled = Number(rows[0]!.dup);
     return {
@@ -76,11 +81,36 @@ function workerKills(): Promise<DrillResult> {
       resent: outcome.doubled,
       facts:
         `kills at +${kills.map((k) => round(k / 1000, 1)).join(', +')} s; ` +
-        `last email +${round(outcome.lastMs / 1000, 1)} s after the instant`,
+        `last email +${round(outcome.lastMs / 1000, 1)} s after the instant` +
+        (copies.beforeKillMs.length
+          ? `; each resent email's first copy reached SMTP ${Math.min(...copies.beforeKillMs)}–` +
+            `${Math.max(...copies.beforeKillMs)} ms before a kill`
+          : ''),
       ok: outcome.lost + eventsLost + eventsDoubled + outcome.doubled === 0,
-      details: { ...outcome, lateness: undefined, kills, eventsLost, eventsDoubled },
+      details: { ...outcome, lateness: undefined, kills, eventsLost, eventsDoubled, copies },
     };
   });
+}
+
+/**
+ * For each email that arrived twice: how long before the next kill its first copy reached the
+ * SMTP sink. That is the window in which a death makes the retry send again: the SMTP server
+ * has the message, the worker has not yet committed the ledger's mark.
+ */
+function resendWindow(system: BenchSystem, expected: Map<string, string>, killsAt: number[]) {
+  const first = new Map<string, number>();
+  const beforeKillMs: number[] = [];
+  for (const mail of system.mail.received) {
+    if (!expected.has(mail.messageId)) continue;
+    const at = first.get(mail.messageId);
+    if (at === undefined) {
+      first.set(mail.messageId, mail.at);
+      continue;
+    }
+    const kill = killsAt.find((k) => k >= at);
+    if (kill !== undefined) beforeKillMs.push(kill - at);
+  }
+  return { beforeKillMs: beforeKillMs.sort((a, b) => a - b) };
 }
 
 /** 2. The Temporal dev server (state in a file) stopped and restarted while timers are pending. */

@@ -3,7 +3,13 @@ import { HAZARD_TASK_QUEUE } from '../contracts/hazard';
 
 /** The process's configuration, read once from the environment at start. */
 export interface AppConfig {
-  temporal: { address: string; namespace: string; taskQueue: string };
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    /** Activities a worker runs at once (`WORKER_ACTIVITY_CONCURRENCY`). */
+    activityConcurrency: number;
+  };
   database: { url: string; poolMax: number };
   smtp: { url: string; from: string };
   http: { port: number; publicBaseUrl: string };
@@ -98,6 +104,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       address: hostPort(env, 'TEMPORAL_ADDRESS', 'localhost:7233'),
       namespace: optional(env, 'TEMPORAL_NAMESPACE', 'default'),
       taskQueue: optional(env, 'TEMPORAL_TASK_QUEUE', HAZARD_TASK_QUEUE),
+      activityConcurrency: integer(env, 'WORKER_ACTIVITY_CONCURRENCY', 100, 1, 1000),
     },
     database: {
       url: url(env, 'DATABASE_URL', required(env, 'DATABASE_URL'), ['postgres:', 'postgresql:']),

@@ -104,6 +104,7 @@ async function main(): Promise<void> {
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
+    activityConcurrency: config.temporal.activityConcurrency,
     deps: {
       orm: api.deps.orm,
       mailer,

@@ -24,6 +24,8 @@ export interface WorkerOptions {
   /** A prebuilt bundle; without it the workflows are bundled at start. */
   workflowBundlePath?: string;
   taskQueue?: string;
+  /** Activities run at once; the SDK's default is 100. */
+  activityConcurrency?: number;
 }
 
 export async function createWorker(options: WorkerOptions): Promise<Worker> {
@@ -35,6 +37,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? HAZARD_TASK_QUEUE,
     activities: createActivities(options.deps),
+    maxConcurrentActivityTaskExecutions: options.activityConcurrency ?? 100,
     shutdownGraceTime: '10s',
     // When many timers fire at once the backlog of workflow tasks can exceed the default 10 s;
     // a sticky task that times out is handed out again with its whole history to replay, which

@@ -21,6 +21,7 @@ export async function runWorker(): Promise<void> {
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
+      activityConcurrency: config.temporal.activityConcurrency,
       workflowBundlePath: process.env.WORKFLOW_BUNDLE || undefined,
       deps: { orm, mailer, mailFrom: config.smtp.from, publicBaseUrl: config.http.publicBaseUrl },
     });
