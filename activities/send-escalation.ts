@@ -83,7 +83,7 @@ export async function sendEscalation(
 ): Promise<EscalationOutcome> {
   const { caseNo, stepKey, rung } = request;
   const [context] = await loadRungContext(em, caseNo);
-  if (!context) throw ApplicationFailure.nonRetryable(`case ${caseNo} is not on the record`);
+  if (!context) throw ApplicationFailure.retryable(`case ${caseNo} is not on the record yet`);
   const recipients = await resolveRecipients(em, request.notify, request, context);
 
   const now = Date.now();
