@@ -1,6 +1,12 @@
 import { parseDuration } from './duration';
 import { dayCounter } from './calendar';
-import type { LadderRung, Policy, RecipientKind } from './policy';
+// Types only from './policy': its schema brings zod, which must stay out of the workflow bundle.
+import type { LadderRung, Policy, PolicyStepKind, RecipientKind } from './policy';
+
+/** The ladder of one kind of step. */
+export function ladderFor(policy: Policy, kind: PolicyStepKind): LadderRung[] {
+  return policy.ladders?.[kind] ?? policy.ladder;
+}
 
 export interface PlannedRung {
   rung: number;

@@ -136,11 +136,6 @@ export type Policy = z.infer<typeof policySchema>;
 export type LadderRung = Policy['ladder'][number];
 export type PolicyStepKind = (typeof stepKinds)[number];
 
-/** The ladder of one kind of step. */
-export function ladderFor(policy: Policy, kind: PolicyStepKind): LadderRung[] {
-  return policy.ladders?.[kind] ?? policy.ladder;
-}
-
 function signedSeconds(before?: string, after?: string): number {
   const text = before ?? after ?? 'PT0S';
   const { days, seconds } = parseDuration(text);

@@ -1,8 +1,8 @@
 import { condition, proxyActivities } from '@temporalio/workflow';
 import type { HazardActivities } from '../activities/types';
 import { Step, stepKey } from '../domain/hazard';
-import { planLadder, PlannedRung } from '../domain/ladder';
-import { ladderFor, Policy } from '../domain/policy';
+import { ladderFor, planLadder, PlannedRung } from '../domain/ladder';
+import type { Policy } from '../domain/policy';
 
 const { sendEscalation } = proxyActivities<HazardActivities>({
   startToCloseTimeout: '20s',
