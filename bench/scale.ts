@@ -90,7 +90,7 @@ async function main(): Promise<void> {
     },
   ];
 
-  const rows: (string | number)[][] = [];
+  const rows = [];
   const plans: Record<string, string> = {};
   for (const shape of shapes) {
     const apiMs: number[] = [];
@@ -123,54 +123,6 @@ async function main(): Promise<void> {
       round(apiP95 / sqlP95, 1),
     ]);
   }
-
-  // the same SQL with the list indexes and, in a transaction rolled back afterwards, as it was
-  // before them, back to back on one connection; the transaction's lock keeps writers out for a
-  // few seconds, and nothing writes now (the timers are days away)
-  const client = await sys.pool.connect();
-  const backToBack = async (label: string) => {
-    const times: Record<string, number[]> = {};
-    for (const shape of shapes) {
-      const ms: number[] = (times[shape.name] = []);
-      for (let i = 0; i < QUERIES + 20; i++) {
-        const t = performance.now();
-        await client.query(shape.sql, shape.params());
-        if (i >= 20) ms.push(performance.now() - t);
-      }
-      const explained = await client.query<{ 'QUERY PLAN': string }>(
-        `explain analyze ${shape.sql}`,
-        shape.params(),
-      );
-      plans[`${shape.name}, ${label}`] = explained.rows.map((r) => r['QUERY PLAN']).join('\n');
-    }
-    return times;
-  };
-  let withIndexes: Record<string, number[]>;
-  let withoutIndexes: Record<string, number[]>;
-  try {
-    withIndexes = await backToBack('with the list indexes');
-    await client.query('begin');
-    await client.query(`drop index hazard_case_department_list_idx,
-      hazard_case_department_status_list_idx, hazard_case_enterprise_list_idx`);
-    await client.query('create index on hazard_case (department_id)');
-    await client.query('create index on hazard_case (enterprise_id)');
-    await client.query('analyze hazard_case');
-    withoutIndexes = await backToBack('without the list indexes');
-  } finally {
-    await client.query('rollback').catch(() => undefined);
-    client.release();
-  }
-  const indexRows = shapes.map((shape) => {
-    const [before, after] = [withoutIndexes[shape.name]!, withIndexes[shape.name]!];
-    return [
-      shape.name,
-      round(quantile(before, 0.5), 2),
-      round(quantile(before, 0.95), 2),
-      round(quantile(after, 0.5), 2),
-      round(quantile(after, 0.95), 2),
-      round(quantile(before, 0.95) / quantile(after, 0.95), 1),
-    ];
-  });
 
   const { rows: size } = await sys.pool.query<{ bytes: string }>(
     'select pg_database_size(current_database()) as bytes',
@@ -212,11 +164,6 @@ async function main(): Promise<void> {
         title: `Filtered list query, ${QUERIES} interleaved runs each (ms)`,
         columns: ['query', 'API p50', 'API p95', 'SQL p50', 'SQL p95', 'p95 ratio'],
         rows,
-      },
-      {
-        title: `The SQL alone, ${QUERIES} runs back to back, without and with the list indexes (ms)`,
-        columns: ['query', 'p50 without', 'p95 without', 'p50 with', 'p95 with', 'p95 gain'],
-        rows: indexRows,
       },
     ],
     details: { memory, plans },
