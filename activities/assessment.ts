@@ -7,7 +7,7 @@ import {
   HazardCaseSchema,
 } from '../db/entities';
 import { composeAssignment } from '../domain/escalation-mail';
-import { claimMail, sendClaimed } from './mail-ledger';
+import { recordAndSend } from './mail-ledger';
 import type { EscalationDeps } from './send-escalation';
 import type { AssessmentRecord } from './types';
 
@@ -78,7 +78,6 @@ export async function notifyAssessor(
       signOffUrl: `${deps.publicBaseUrl}/api/v1/assessments/${encodeURIComponent(request.assessmentId)}/sign-off`,
     }),
   };
-  const claims = await em.transactional((tx) => claimMail(tx, mail, deps.mailFrom));
-  const sent = await sendClaimed(em, deps.mailer, mail, claims);
+  const sent = await recordAndSend(em, deps, mail);
   log.info('Emails sent', { key: mail.key, recipients: mail.recipients.length, sent });
 }

@@ -4,7 +4,7 @@ import { DepartmentSchema, EnterpriseSchema } from '../db/entities';
 import { composeInspectionMail } from '../domain/escalation-mail';
 import { responsibleFor } from '../domain/hazard';
 import type { RecipientKind } from '../domain/policy';
-import { claimMail, sendClaimed } from './mail-ledger';
+import { recordAndSend } from './mail-ledger';
 import type { EscalationDeps } from './send-escalation';
 import type { EnterpriseEventRecord, InspectionDue } from './types';
 
@@ -99,18 +99,16 @@ export async function announceInspectionDue(
     enterprise,
     department,
   });
-  const claims = await em.transactional(async (tx) => {
-    await recordEnterpriseEvent(tx, {
+  const sent = await recordAndSend(em, deps, mail, (tx) =>
+    recordEnterpriseEvent(tx, {
       enterpriseId: enterprise.id,
       key: mail.key,
       type: 'inspection_due',
       actorId: null,
       occurredAt: due.window.start,
       data: { tier: due.tier, window: due.window },
-    });
-    return claimMail(tx, mail, deps.mailFrom);
-  });
-  const sent = await sendClaimed(em, deps.mailer, mail, claims);
+    }),
+  );
   log.info('Emails sent', { key: mail.key, recipients: mail.recipients.length, sent });
 }
 
@@ -129,8 +127,8 @@ export async function sendInspectionEscalation(
   );
   const key = `${request.windowKey}/rung-${request.rung}`;
   const mail = inspectionMail(request, key, recipients, request.rung, { enterprise, department });
-  const claims = await em.transactional(async (tx) => {
-    await recordEnterpriseEvent(tx, {
+  const sent = await recordAndSend(em, deps, mail, (tx) =>
+    recordEnterpriseEvent(tx, {
       enterpriseId: enterprise.id,
       key: mail.key,
       type: 'escalated',
@@ -138,9 +136,7 @@ export async function sendInspectionEscalation(
       occurredAt: request.dueAt,
       rung: request.rung,
       data: { recipients, subject: mail.subject, window: request.window },
-    });
-    return claimMail(tx, mail, deps.mailFrom);
-  });
-  const sent = await sendClaimed(em, deps.mailer, mail, claims);
+    }),
+  );
   log.info('Emails sent', { key: mail.key, recipients: mail.recipients.length, sent });
 }

@@ -102,3 +102,21 @@ export async function sendClaimed(
   }
   return count;
 }
+
+/**
+ * How an activity emails: `record` writes what the email is about (an event, a rung) in the
+ * transaction that claims it, and then whatever is still unsent is sent. Returns how many
+ * emails this call sent.
+ */
+export async function recordAndSend(
+  em: EntityManager,
+  sender: { mailer: Mailer; mailFrom: string },
+  mail: LedgerMail,
+  record: (tx: EntityManager) => Promise<unknown> = () => Promise.resolve(),
+): Promise<number> {
+  const claims = await em.transactional(async (tx) => {
+    await record(tx);
+    return claimMail(tx, mail, sender.mailFrom);
+  });
+  return sendClaimed(em, sender.mailer, mail, claims);
+}

@@ -4,7 +4,7 @@ import { DepartmentSchema } from '../db/entities';
 import { composeEscalation } from '../domain/escalation-mail';
 import { responsibleFor } from '../domain/hazard';
 import type { RecipientKind } from '../domain/policy';
-import { claimMail, sendClaimed } from './mail-ledger';
+import { recordAndSend } from './mail-ledger';
 import type { Mailer } from './mailer';
 import type { EscalationOutcome, EscalationRequest } from './types';
 
@@ -105,7 +105,7 @@ export async function sendEscalation(
   const rungKey = `${caseNo}/${stepKey}/rung-${rung}`;
 
   const ledgerMail = { caseNo, key: rungKey, recipients, ...mail };
-  const pending = await em.transactional(async (tx) => {
+  const sent = await recordAndSend(em, deps, ledgerMail, async (tx) => {
     await tx.execute(
       `insert into case_event (case_no, idempotency_key, type, occurred_at, step_key, rung, data)
        values (?, ?, 'escalated', ?, ?, ?, ?) on conflict (idempotency_key) do nothing`,
@@ -123,10 +123,7 @@ export async function sendEscalation(
        where case_no = ? and step_key = ? and coalesce(rung, -1) < ?`,
       [rung, caseNo, stepKey, rung],
     );
-    return claimMail(tx, ledgerMail, deps.mailFrom);
   });
-
-  const sent = await sendClaimed(em, deps.mailer, ledgerMail, pending);
   log.info('Escalation sent', { caseNo, stepKey, rung, recipients: recipients.length, sent });
 
   return { recipients, sent, alreadySent: recipients.length - sent };
